@@ -40,7 +40,8 @@ export class ExecutionTrap extends Error {
 
   /** The error the caller sees. `backtrace` lists Wasm function names, innermost first. */
   toUserError(canisterId: string, backtrace: string[] = []): UserError {
-    const bt = backtrace.length > 0 ? `\nCanister Backtrace:\n${backtrace.join('\n')}` : '';
+    const bt =
+      (backtrace.length > 0 ? `\nCanister Backtrace:\n${backtrace.join('\n')}` : '') + hintFor(this.trap.kind);
     const t = this.trap;
     switch (t.kind) {
       case 'trapped':
@@ -75,6 +76,25 @@ export class ExecutionTrap extends Error {
       case 'insufficient-cycles':
         return new UserError(ErrorCode.CanisterContractViolation, `Error from Canister ${canisterId}: ${t.description}`);
     }
+  }
+}
+
+const DOCS = 'https://internetcomputer.org/docs/current/references/execution-errors';
+const GRACEFUL = 'Consider gracefully handling failures from this canister or altering the canister to handle exceptions.';
+
+/** The replica's advice line after a trap message, with its documentation anchor. */
+function hintFor(kind: TrapKind['kind']): string {
+  switch (kind) {
+    case 'trapped':
+      return `\n${GRACEFUL} See documentation: ${DOCS}#trapped`;
+    case 'called-trap':
+      return `\n${GRACEFUL} See documentation: ${DOCS}#trapped-explicitly`;
+    case 'instruction-limit':
+      return `\nTry optimizing this method to consume fewer instructions or split the work across multiple messages. See documentation: ${DOCS}#instruction-limit-exceeded`;
+    case 'wasm-memory-limit':
+      return `\nTry increasing the canister's wasm memory limit or reduce the memory usage of the canister. See documentation: ${DOCS}#wasm-memory-limit-exceeded`;
+    default:
+      return '';
   }
 }
 

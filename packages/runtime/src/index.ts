@@ -1,2 +1,36 @@
-// placeholder export so the package builds; replaced as the package grows
+// @mockic/runtime: the Internet Computer's execution environment in one process.
 export const VERSION = '0.1.0';
+
+export { Replica, DEFAULT_START_TIME_NANOS, DEFAULT_CANISTER_CYCLES } from './replica/replica.ts';
+export type { ReplicaOptions, InstallCanisterOptions, CallOptions } from './replica/replica.ts';
+export { canisterIdFromIndex, canisterIndexOf, CanisterIdAllocator } from './replica/canister-id-allocator.ts';
+export { Canister } from './canister/canister.ts';
+export type {
+  CanisterEnvironment,
+  CanisterMessage,
+  CanisterSettings,
+  CanisterStatus,
+  CallResult,
+  InstallMode,
+  InstallOptions,
+  MessageOutcome,
+} from './canister/canister.ts';
+export { CanisterLog } from './canister/canister-log.ts';
+export type { CanisterLogRecord } from './canister/canister-log.ts';
+export type { CanisterModule, MethodKind } from './canister/canister-module.ts';
+export { defaultExecutionLimits, resolveLimits } from './config/execution-limits.ts';
+export type { ExecutionLimits } from './config/execution-limits.ts';
+export { FeeSchedule, applicationSubnetFees } from './cycles/fee-schedule.ts';
+export type { FeeConfig } from './cycles/fee-schedule.ts';
+export { ErrorCode, formatErrorCode, rejectCodeOf } from './errors/error-code.ts';
+export { RejectCode } from './errors/reject-code.ts';
+export { UserError } from './errors/user-error.ts';
+export { ExecutionTrap } from './execution/execution-trap.ts';
+export type { TrapKind, TrapCode } from './execution/execution-trap.ts';
+export { CanisterInstance } from './execution/canister-instance.ts';
+export type { EntryPoint, ExecutionRequest, ExecutionResult } from './execution/canister-instance.ts';
+export { HeapMemory } from './execution/heap-memory.ts';
+export { SystemApi } from './system-api/system-api.ts';
+export { allowedContexts, contextName } from './system-api/api-context.ts';
+export type { ApiContext } from './system-api/api-context.ts';
+export type { ExecutionInputs, ExecutionOutputs, OutgoingCall, CostOracle } from './system-api/execution-state.ts';

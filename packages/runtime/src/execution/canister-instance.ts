@@ -23,6 +23,8 @@ export interface InstantiableModule {
   memory64: boolean;
   /** Declared limits of memory 0 in Wasm pages (absent: the module has no memory). */
   memory?: { min: bigint; max?: bigint };
+  /** Tables the code can mutate (exported as `__mockic_table_<i>`): snapshotted around messages. */
+  mutatedTables: readonly number[];
 }
 
 /** Where a message enters the module. */
@@ -157,7 +159,10 @@ export class CanisterInstance {
     this.tables = [];
     for (const [name, value] of Object.entries(exports)) {
       if (name.startsWith(ABI_EXPORTS.globalPrefix) && value instanceof WebAssembly.Global) this.globals.push(value);
-      if (name.startsWith(ABI_EXPORTS.tablePrefix) && value instanceof WebAssembly.Table) this.tables.push(value);
+    }
+    for (const i of compiled.mutatedTables) {
+      const t = exports[`${ABI_EXPORTS.tablePrefix}${i}`];
+      if (t instanceof WebAssembly.Table) this.tables.push(t);
     }
     const t0 = exports[`${ABI_EXPORTS.tablePrefix}0`];
     this.table0 = t0 instanceof WebAssembly.Table ? t0 : undefined;

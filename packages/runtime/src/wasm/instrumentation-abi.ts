@@ -12,21 +12,36 @@
 // memory.size and memory.grow go through a logical page count (`__mockic_pages`), because a
 // WebAssembly.Memory cannot shrink: when a message that grew memory traps, the host restores the
 // logical size and the pages beyond it stay zero (their first writes were in the undo log).
+//
+// Instantiation: the instrumented module keeps the canister's start function and active data/element
+// segments, so `new WebAssembly.Instance` writes active data segments into memory 0 (without
+// first_write) and runs the start function with the counter at START_FUNCTION_BUDGET. Instantiate
+// against a fresh memory at install/reinstall/upgrade only; keep the instance between messages.
+// InstrumentedModule (instrument-module.ts) describes the result: memory64, memoryLimits,
+// mutableGlobals, dropFlagGlobals, mutatedTables.
 
 /** Import module name for everything the instrumentation adds. */
 export const ABI_MODULE = '__mockic';
 
 /** Imports the instrumented module declares (module `__mockic`). */
 export const ABI_IMPORTS = {
-  /** Memory 0, the canister heap: `(memory $m i32|i64 <min> <max>?)` as declared by the canister. */
+  /** Memory 0, the canister heap: `(memory $m i32|i64 <min> <max>?)` as declared by the canister
+   * (`InstrumentedModule.memoryLimits`, index type i64 when `memory64`; create it with
+   * `address: 'i64'` and BigInt sizes). A canister without memory imports `(memory i32 0 0)`. */
   memory: 'memory',
-  /** Memory 1, i32 index, one byte per 4 KiB page of memory 0. Host grows it with memory 0. */
+  /** Memory 1, `(memory i32 0)` (no maximum), one byte per 4 KiB page of memory 0: 0 = clean, anything
+   * else = already written in this message. The host keeps it at least ceil(physical bytes of memory 0
+   * / 4096) bytes long (16 bytes per Wasm page; one map page covers 256 MiB), growing it with memory 0,
+   * and zeroes the bytes of the written pages at commit and rollback. */
   dirtyMap: 'dirty_map',
   /** `() -> ()`: the counter went below zero at a check point. The host throws (never returns normally
    * unless it refilled the counter). */
   outOfInstructions: 'out_of_instructions',
-  /** `(page: i32) -> ()`: first store to 4 KiB page `page` of memory 0 in this message. Host sets the
-   * dirty byte to 1. */
+  /** `(page: i32) -> ()`: first store to 4 KiB page `page` of memory 0 in this message, called before
+   * the store. Host saves the page (undo log) and sets its dirty byte to 1. Every store (all widths,
+   * v128 and lane stores; both pages of a store straddling a boundary) and every destination page of
+   * memory.fill/copy/init reports this way, page by page; there is no range import. A store about to
+   * trap out of bounds may first report a page at or beyond the end of memory 0: ignore those. */
   firstWrite: 'first_write',
   /** `(deltaPages: i64) -> i64`: memory.grow of memory 0, in 64 KiB Wasm pages, for wasm32 and wasm64
    * alike (the module converts). Returns the previous logical page count, or -1 when refused (declared
@@ -38,15 +53,20 @@ export const ABI_IMPORTS = {
 export const ABI_EXPORTS = {
   /** Mutable i64 global: instructions left. Each basic block subtracts its cost (the IC cost model);
    * function entries and loop headers check `< 0` and call `out_of_instructions`. Bulk memory and
-   * table operations subtract their length. */
+   * table operations subtract their length (saturating at i64 min). The value can be negative after a
+   * message (a block is charged when it starts; only entries and loop headers check). */
   counter: '__mockic_counter',
   /** Mutable i64 global: logical size of memory 0 in 64 KiB pages, what memory.size returns. */
   pages: '__mockic_pages',
   /** Prefix of the exports of every mutable global of the canister, by global index:
-   * `__mockic_global_<index>`, so the host can snapshot and restore them on trap. */
+   * `__mockic_global_<index>`, so the host can snapshot and restore them on trap. The same prefix also
+   * exports one mutable i32 drop flag per passive data/element segment (1 = dropped): data.drop and
+   * elem.drop only set the flag, and memory.init/table.init of a flagged segment behave as on a dropped
+   * segment, so restoring the flag with the other globals un-drops it (`dropFlagGlobals`). */
   globalPrefix: '__mockic_global_',
-  /** Prefix of table exports `__mockic_table_<index>`, present only for modules whose code can mutate a
-   * table (table.set/grow/fill/copy/init): the host snapshots those tables around each message. */
+  /** Prefix of table exports `__mockic_table_<index>`: table 0 always (callbacks are called through
+   * it), plus every table the code can mutate (table.set/grow/fill/copy/init, listed in
+   * `InstrumentedModule.mutatedTables`): the host snapshots the mutated ones around each message. */
   tablePrefix: '__mockic_table_',
 } as const;
 

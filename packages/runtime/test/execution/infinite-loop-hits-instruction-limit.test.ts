@@ -1,0 +1,48 @@
+// Termination: a message that never ends stops at the instruction limit with IC0522, and the
+// canister's state is as before.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { Replica, UserError, ErrorCode } from '@mockic/runtime';
+import { motokoFixture } from '@mockic/fixtures';
+import { decodeNat, nat, none } from '../support/candid.ts';
+
+test('forever() ends with the instruction-limit error', async () => {
+  const replica = await Replica.create({ limits: { instructionsPerMessage: 20_000_000n } });
+  const id = await replica.installCanister({ wasm: motokoFixture('long-loop').wasm });
+  await replica.update(id, 'spin', nat(10));
+  const before = decodeNat(await replica.query(id, 'lastResult', none()));
+  const error = await replica.update(id, 'forever', none()).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  assert.instance(error, UserError);
+  assert.is((error as UserError).code, ErrorCode.CanisterInstructionLimitExceeded);
+  assert.match(
+    (error as UserError).description,
+    `Error from Canister ${id.toText()}: Canister exceeded the limit of 20000000 instructions for single message execution.`,
+  );
+  assert.is(decodeNat(await replica.query(id, 'lastResult', none())), before);
+});
+
+test('a query has its own limit', async () => {
+  const replica = await Replica.create({ limits: { instructionsPerQuery: 1_000_000n } });
+  const id = await replica.installCanister({ wasm: motokoFixture('long-loop').wasm });
+  const error = await replica.query(id, 'counterAround', nat(10_000_000)).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  assert.instance(error, UserError);
+  assert.is((error as UserError).code, ErrorCode.CanisterInstructionLimitExceeded);
+  assert.match((error as UserError).description, 'limit of 1000000 instructions');
+});
+
+test('work below the limit completes', async () => {
+  const replica = await Replica.create({ limits: { instructionsPerMessage: 200_000_000n } });
+  const id = await replica.installCanister({ wasm: motokoFixture('long-loop').wasm });
+  const r = decodeNat(await replica.update(id, 'spin', nat(1000)));
+  let acc = 0n;
+  for (let i = 0n; i < 1000n; i++) acc = (acc + i * 7n) % 1_000_003n;
+  assert.is(r, acc);
+});
+
+test.run();

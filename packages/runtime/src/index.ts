@@ -34,3 +34,14 @@ export { SystemApi } from './system-api/system-api.ts';
 export { allowedContexts, contextName } from './system-api/api-context.ts';
 export type { ApiContext } from './system-api/api-context.ts';
 export type { ExecutionInputs, ExecutionOutputs, OutgoingCall, CostOracle } from './system-api/execution-state.ts';
+export * from './wasm/index.ts';
+export {
+  MemfsVolume,
+  DirectoryVolume,
+  createVolume,
+  StablePageStore,
+  MAX_STABLE_MEMORY_PAGES,
+  CanisterCheckpoint,
+  JournaledPageFile,
+} from './state/index.ts';
+export type { Volume, OpenMode, StablePageStoreOptions, CheckpointGlobal, LoadedCheckpoint } from './state/index.ts';

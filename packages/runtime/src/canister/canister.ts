@@ -99,7 +99,8 @@ export class Canister {
   readonly log: CanisterLog;
   private module: CanisterModule | undefined;
   private instance: CanisterInstance | undefined;
-  private stable: CanisterStableMemory;
+  /** Created by install (an empty canister has none, so creating canisters touches no files). */
+  private stable: CanisterStableMemory | undefined;
 
   constructor(id: Principal, env: CanisterEnvironment, settings: CanisterSettings, balance: bigint) {
     this.id = id;
@@ -109,7 +110,6 @@ export class Canister {
     this.settings = settings;
     this.balance = balance;
     this.log = new CanisterLog(env.limits.canisterLogBytes);
-    this.stable = env.createStableMemory(id);
   }
 
   /** The installed module's hash, or undefined for an empty canister. */
@@ -127,6 +127,7 @@ export class Canister {
   }
 
   stableMemory(): TransactionalStableMemory {
+    this.stable ??= this.env.createStableMemory(this.id);
     return this.stable;
   }
 
@@ -185,7 +186,7 @@ export class Canister {
       this.globalTimer = 0n;
     }
     instance.commit();
-    this.stable.delete();
+    this.stable?.delete();
     this.stable = stable;
     this.module = module;
     this.instance = instance;
@@ -196,7 +197,8 @@ export class Canister {
   private upgrade(module: CanisterModule, options: InstallOptions, budget: bigint): { instructions: bigint } {
     const old = this.instance;
     const oldModule = this.module;
-    if (!old || !oldModule) {
+    const stable = this.stable;
+    if (!old || !oldModule || !stable) {
       throw new UserError(
         ErrorCode.CanisterWasmModuleNotFound,
         `Error from Canister ${this.idText}: Attempted to execute a message, but the canister contains no Wasm module.`,
@@ -244,7 +246,7 @@ export class Canister {
     const keep = persistence === 'keep';
     let instance: CanisterInstance;
     try {
-      instance = this.instantiate(module, this.stable, keep ? old.heap : undefined, options.sender, budget - used);
+      instance = this.instantiate(module, stable, keep ? old.heap : undefined, options.sender, budget - used);
     } catch (e) {
       return fail(e);
     }
@@ -286,8 +288,8 @@ export class Canister {
   uninstall(): void {
     this.module = undefined;
     this.instance = undefined;
-    this.stable.delete();
-    this.stable = this.env.createStableMemory(this.id);
+    this.stable?.delete();
+    this.stable = undefined;
     this.certifiedData = EMPTY;
     this.globalTimer = 0n;
     this.version += 1n;

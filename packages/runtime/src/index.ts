@@ -5,16 +5,16 @@ export { Replica, DEFAULT_START_TIME_NANOS, DEFAULT_CANISTER_CYCLES } from './re
 export type { ReplicaOptions, InstallCanisterOptions, CallOptions } from './replica/replica.ts';
 export { canisterIdFromIndex, canisterIndexOf, CanisterIdAllocator } from './replica/canister-id-allocator.ts';
 export { Canister } from './canister/canister.ts';
-export type {
-  CanisterEnvironment,
-  CanisterMessage,
-  CanisterSettings,
-  CanisterStatus,
-  CallResult,
-  InstallMode,
-  InstallOptions,
-  MessageOutcome,
-} from './canister/canister.ts';
+export type { CanisterEnvironment, CanisterSettings, CanisterStatus, InstallMode, InstallOptions, SystemTask } from './canister/canister.ts';
+export type { CallContext, Callback } from './canister/call-context-manager.ts';
+export type { CallOrigin, CallResult, CanisterRequest, CanisterResponse, ExecutionEffects, OriginResponse } from './scheduler/messages.ts';
+export { IngressHistory } from './scheduler/ingress-history.ts';
+export type { IngressRecord, IngressStatus } from './scheduler/ingress-history.ts';
+export { executeQuery, defaultQueryLimits } from './scheduler/query-engine.ts';
+export type { QueryLimits, QueryOutcome } from './scheduler/query-engine.ts';
+export { Clock } from './replica/clock.ts';
+export { MANAGEMENT_CANISTER_ID } from './replica/replica.ts';
+export type { ManagementRequestHandler } from './replica/replica.ts';
 export { CanisterLog } from './canister/canister-log.ts';
 export type { CanisterLogRecord } from './canister/canister-log.ts';
 export type { CanisterModule, MethodKind } from './canister/canister-module.ts';

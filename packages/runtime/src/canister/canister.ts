@@ -9,19 +9,24 @@ import { CanisterInstance, type EntryPoint, type ExecutionResult, type Transacti
 import { HeapMemory } from '../execution/heap-memory.ts';
 import { ExecutionTrap } from '../execution/execution-trap.ts';
 import type { ApiContext } from '../system-api/api-context.ts';
-import type { CostOracle, ExecutionInputs, OutgoingCall } from '../system-api/execution-state.ts';
+import type { CostOracle, ExecutionInputs, ExecutionOutputs } from '../system-api/execution-state.ts';
+import type { FeeSchedule } from '../cycles/fee-schedule.ts';
+import { emptyEffects, type CallResult, type CanisterRequest, type CanisterResponse, type ExecutionEffects } from '../scheduler/messages.ts';
+import { CallContextManager, type CallContext } from './call-context-manager.ts';
 import { ErrorCode } from '../errors/error-code.ts';
 import { RejectCode } from '../errors/reject-code.ts';
 import { UserError } from '../errors/user-error.ts';
 import { heapLimitPages, type ExecutionLimits } from '../config/execution-limits.ts';
 import { CanisterLog } from './canister-log.ts';
-import { expectsEnhancedOrthogonalPersistence, exportName, type CanisterModule } from './canister-module.ts';
+import { expectsEnhancedOrthogonalPersistence, exportName, type CanisterModule, type MethodKind } from './canister-module.ts';
 
 /** What a canister needs from the subnet it lives on. */
 export interface CanisterEnvironment {
   subnetId: Principal;
   limits: ExecutionLimits;
   costs: CostOracle;
+  /** Fees charged for executions and the freezing threshold (none: executions are free). */
+  fees?: FeeSchedule;
   /** Validates, instruments and compiles (cached); throws a UserError-convertible error for bad modules. */
   compile(wasm: Uint8Array): CanisterModule;
   /** A new, empty stable memory for the canister (a fresh file on the replica's volume). */
@@ -51,36 +56,33 @@ export interface InstallOptions {
   wasmMemoryPersistence?: 'keep' | 'replace';
 }
 
-/** A message for one canister method, as the scheduler hands it over. */
-export type CanisterMessage =
-  | { kind: 'update'; method: string; arg: Uint8Array; caller: Principal; cycles?: bigint; deadline?: bigint }
-  | { kind: 'query'; method: string; arg: Uint8Array; caller: Principal; dataCertificate?: Uint8Array }
-  | { kind: 'inspect'; method: string; arg: Uint8Array; caller: Principal }
-  | { kind: 'system-task'; task: 'canister_heartbeat' | 'canister_global_timer' | 'canister_on_low_wasm_memory' };
+export type SystemTask = 'canister_heartbeat' | 'canister_global_timer' | 'canister_on_low_wasm_memory';
 
-/** The answer to a call, as its caller sees it. */
-export type CallResult =
-  | { kind: 'reply'; data: Uint8Array }
-  /** The canister rejected (msg_reject): reject code CANISTER_REJECT. */
-  | { kind: 'reject'; code: RejectCode; message: string; error?: UserError };
-
-export interface MessageOutcome {
-  /** Undefined when the message produced no response yet (it awaits its outgoing calls). */
-  result?: CallResult;
-  calls: OutgoingCall[];
-  instructions: bigint;
-  /** inspect_message: whether the canister accepted the message. */
-  accepted?: boolean;
-  /** Cycles of the call the canister did not accept (to refund). */
-  cyclesRefund: bigint;
-}
+export type LogVisibility = { kind: 'controllers' } | { kind: 'public' } | { kind: 'allowed_viewers'; principals: Principal[] };
 
 export interface CanisterSettings {
   controllers: Principal[];
+  /** Seconds of idle cost the balance must cover (default 30 days). */
   freezingThreshold: bigint;
+  /** Bytes; 0 = no limit. */
   wasmMemoryLimit: bigint;
+  /** Bytes of free memory under wasm_memory_limit below which canister_on_low_wasm_memory runs; 0 = never. */
+  wasmMemoryThreshold: bigint;
   reservedCyclesLimit: bigint;
+  /** Percent of a core reserved (0-100). */
+  computeAllocation: bigint;
+  /** Bytes reserved; 0 = best effort. */
+  memoryAllocation: bigint;
+  logVisibility: LogVisibility;
   environmentVariables: Array<[string, string]>;
+}
+
+/** Per-canister statistics of query calls (canister_status query_stats). */
+export interface QueryStats {
+  numCallsTotal: bigint;
+  numInstructionsTotal: bigint;
+  requestPayloadBytesTotal: bigint;
+  responsePayloadBytesTotal: bigint;
 }
 
 const EMPTY = new Uint8Array(0);
@@ -101,6 +103,15 @@ export class Canister {
   private instance: CanisterInstance | undefined;
   /** Created by install (an empty canister has none, so creating canisters touches no files). */
   private stable: CanisterStableMemory | undefined;
+  readonly calls = new CallContextManager();
+  readonly queryStats: QueryStats = {
+    numCallsTotal: 0n,
+    numInstructionsTotal: 0n,
+    requestPayloadBytesTotal: 0n,
+    responsePayloadBytesTotal: 0n,
+  };
+  /** on_low_wasm_memory hook: 'not-satisfied' until memory runs low, then 'ready' until it ran. */
+  lowMemoryHook: 'not-satisfied' | 'ready' | 'executed' = 'not-satisfied';
 
   constructor(id: Principal, env: CanisterEnvironment, settings: CanisterSettings, balance: bigint) {
     this.id = id;
@@ -335,150 +346,351 @@ export class Canister {
 
   // ------------------------------------------------------------------ messages
 
-  /** Runs one message to completion and commits (or rolls back) its effects. */
-  execute(message: CanisterMessage): MessageOutcome {
+  /** Cycles that must stay on the balance: idle cost for the freezing threshold. */
+  frozenLimit(): bigint {
+    const fees = this.env.fees;
+    if (!fees) return 0n;
+    return fees.storage(this.memoryUsage(), this.settings.freezingThreshold);
+  }
+
+  /** Bytes the canister occupies (heap, stable memory, module). */
+  memoryUsage(): bigint {
+    const heap = this.instance ? BigInt(this.instance.heap.byteLength()) : 0n;
+    const stable = this.stable ? this.stable.sizePages() * 65536n : 0n;
+    return heap + stable + BigInt(this.module?.size ?? 0);
+  }
+
+  private noModule(): UserError {
+    return new UserError(
+      ErrorCode.CanisterWasmModuleNotFound,
+      `Error from Canister ${this.idText}: Attempted to execute a message, but the canister contains no Wasm module.`,
+    );
+  }
+
+  /** A request for an update or (replicated) query method: opens a call context and runs the method. */
+  handleRequest(req: CanisterRequest): ExecutionEffects {
+    const fx = emptyEffects();
+    const respond = (result: CallResult, refund: bigint) => fx.responses.push({ origin: req.origin, result, refund });
     const instance = this.instance;
     const module = this.module;
     if (!instance || !module) {
-      return this.errorOutcome(
-        new UserError(
-          ErrorCode.CanisterWasmModuleNotFound,
-          `Error from Canister ${this.idText}: Attempted to execute a message, but the canister contains no Wasm module.`,
+      respond(this.errorResult(this.noModule()), req.cycles);
+      return fx;
+    }
+    if (this.status !== 'running') {
+      const stopped = this.status === 'stopped';
+      respond(
+        this.errorResult(
+          new UserError(
+            stopped ? ErrorCode.CanisterStopped : ErrorCode.CanisterStopping,
+            `Canister ${this.idText} is ${stopped ? 'stopped' : 'stopping'}`,
+          ),
         ),
-        message.kind === 'update' ? (message.cycles ?? 0n) : 0n,
+        req.cycles,
       );
+      return fx;
+    }
+    const kind = module.methods.get(req.method);
+    if (kind === undefined) {
+      respond(this.errorResult(this.methodNotFound('update', req.method)), req.cycles);
+      return fx;
+    }
+    if (kind === 'composite_query') {
+      respond(
+        this.errorResult(
+          new UserError(
+            ErrorCode.CompositeQueryCalledInReplicatedMode,
+            `Error from Canister ${this.idText}: Composite query cannot be called in replicated mode`,
+          ),
+        ),
+        req.cycles,
+      );
+      return fx;
     }
     const limits = this.env.limits;
-    switch (message.kind) {
-      case 'update': {
-        const kind = module.methods.get(message.method);
-        const cycles = message.cycles ?? 0n;
-        if (kind === undefined) return this.errorOutcome(this.methodNotFound('update', message.method), cycles);
-        if (kind === 'composite_query') {
-          return this.errorOutcome(
-            new UserError(
-              ErrorCode.CompositeQueryCalledInReplicatedMode,
-              `Error from Canister ${this.idText}: Composite query cannot be called in replicated mode`,
-            ),
-            cycles,
-          );
-        }
-        const context: ApiContext = kind === 'query' ? 'RQ' : 'U';
-        const inputs = this.inputs(context, message.caller, message.arg);
-        inputs.cyclesAvailable = cycles;
-        inputs.deadline = message.deadline;
-        const r = instance.run({
-          entry: { kind: 'export', name: exportName(kind, message.method) },
-          inputs,
-          instructionLimit: kind === 'query' ? limits.instructionsPerQuery : limits.instructionsPerMessage,
-          wasmMemoryLimit: kind === 'update' ? this.settings.wasmMemoryLimit : undefined,
-        });
-        return this.finish(instance, r, cycles, kind === 'update');
-      }
-      case 'query': {
-        const kind = module.methods.get(message.method);
-        if (kind !== 'query' && kind !== 'composite_query') {
-          return this.errorOutcome(this.methodNotFound('query', message.method), 0n);
-        }
-        const inputs = this.inputs(kind === 'query' ? 'NRQ' : 'CQ', message.caller, message.arg);
-        inputs.dataCertificate = message.dataCertificate;
-        const r = instance.run({
-          entry: { kind: 'export', name: exportName(kind, message.method) },
-          inputs,
-          instructionLimit: limits.instructionsPerQuery,
-        });
-        return this.finish(instance, r, 0n, false);
-      }
-      case 'inspect': {
-        if (!module.systemMethods.has('canister_inspect_message')) {
-          return { calls: [], instructions: 0n, accepted: true, cyclesRefund: 0n };
-        }
-        const inputs = this.inputs('F', message.caller, message.arg);
-        inputs.methodName = message.method;
-        const r = instance.run({
-          entry: { kind: 'export', name: 'canister_inspect_message' },
-          inputs,
-          instructionLimit: limits.instructionsPerInspectMessage,
-        });
-        instance.rollback();
-        if (!r.ok) {
-          return {
-            result: this.trapResult(r),
-            calls: [],
-            instructions: r.instructions,
-            accepted: false,
-            cyclesRefund: 0n,
-          };
-        }
-        return { calls: [], instructions: r.instructions, accepted: r.outputs.messageAccepted, cyclesRefund: 0n };
-      }
-      case 'system-task': {
-        if (!module.systemMethods.has(message.task)) return { calls: [], instructions: 0n, cyclesRefund: 0n };
-        const r = instance.run({
-          entry: { kind: 'export', name: message.task },
-          inputs: this.inputs('T', Principal.managementCanister(), EMPTY),
-          instructionLimit: limits.instructionsPerMessage,
-        });
-        const outcome = this.finish(instance, r, 0n, true);
-        outcome.result = undefined; // system tasks answer nobody
-        return outcome;
-      }
+    const instructionLimit = kind === 'query' ? limits.instructionsPerQuery : limits.instructionsPerMessage;
+    const outOfCycles = this.checkCycles(instructionLimit);
+    if (outOfCycles) {
+      respond(this.errorResult(outOfCycles), req.cycles);
+      return fx;
     }
+    const ctx = this.calls.open(req.origin, req.method, req.sender, req.cycles, req.deadline);
+    const inputs = this.inputs(kind === 'query' ? 'RQ' : 'U', req.sender, req.arg);
+    inputs.cyclesAvailable = req.cycles;
+    inputs.deadline = req.deadline;
+    const r = instance.run({
+      entry: { kind: 'export', name: exportName(kind, req.method) },
+      inputs,
+      instructionLimit,
+      wasmMemoryLimit: kind === 'update' ? this.settings.wasmMemoryLimit : undefined,
+    });
+    this.settle(ctx, r, fx, kind === 'update');
+    return fx;
   }
 
-  /** Runs a callback entry (reply/reject/cleanup) of an outstanding call; used by the scheduler. */
-  runEntry(entry: EntryPoint, inputs: ExecutionInputs, commit: boolean): ExecutionResult {
+  /** A response to one of this canister's calls: runs the reply or reject callback (and cleanup on a trap). */
+  handleResponse(resp: CanisterResponse): ExecutionEffects {
+    const fx = emptyEffects();
+    const cb = this.calls.callbacks.get(resp.callbackId);
+    if (!cb || cb.answered) return fx; // a late response after a best-effort timeout is dropped
+    cb.answered = true;
+    const ctx = this.calls.retire(cb);
+    this.balance += resp.refund;
     const instance = this.instance;
-    if (!instance) throw new Error(`canister ${this.idText} has no instance`);
-    const r = instance.run({ entry, inputs, instructionLimit: this.env.limits.instructionsPerMessage });
-    if (r.ok && commit) instance.commit();
-    else instance.rollback();
-    return r;
+    if (!ctx) return fx;
+    if (!instance) {
+      // Uninstalled meanwhile: the callback cannot run; the context is gone with the module.
+      this.closeContext(ctx, fx);
+      return fx;
+    }
+    const isReply = resp.result.kind === 'reply';
+    const inputs = this.inputs(isReply ? 'Ry' : 'Rt', cb.callee, isReply ? (resp.result as { data: Uint8Array }).data : EMPTY);
+    if (resp.result.kind === 'reject') {
+      inputs.rejectCode = resp.result.code;
+      inputs.rejectMessage = resp.result.message;
+    } else {
+      inputs.rejectCode = 0;
+    }
+    inputs.cyclesRefunded = resp.refund;
+    inputs.cyclesAvailable = ctx.cyclesAvailable;
+    inputs.mayRespond = !ctx.responded;
+    inputs.callContextInstructions = ctx.instructions;
+    inputs.deadline = ctx.deadline;
+    const target = isReply ? cb.call.reply : cb.call.reject;
+    const r = instance.run({
+      entry: { kind: 'callback', fun: target.fun, env: target.env },
+      inputs,
+      instructionLimit: this.env.limits.instructionsPerMessage,
+    });
+    if (!r.ok && cb.call.cleanup) {
+      // The callback trapped: its effects are rolled back, then the cleanup callback runs.
+      this.settle(ctx, r, fx, true);
+      const cleanupInputs = this.inputs('C', cb.callee, EMPTY);
+      cleanupInputs.rejectCode = inputs.rejectCode;
+      cleanupInputs.mayRespond = false;
+      const c = instance.run({
+        entry: { kind: 'callback', fun: cb.call.cleanup.fun, env: cb.call.cleanup.env },
+        inputs: cleanupInputs,
+        instructionLimit: this.env.limits.instructionsPerMessage,
+      });
+      fx.instructions += c.instructions;
+      if (c.ok) {
+        instance.commit();
+        this.applyState(c.outputs);
+        this.appendLogs(c.outputs.logs);
+      } else {
+        instance.rollback();
+        this.appendLogs(c.logs);
+        this.appendTrap(c.trap);
+      }
+      return fx;
+    }
+    this.settle(ctx, r, fx, true);
+    return fx;
   }
 
-  private finish(instance: CanisterInstance, r: ExecutionResult, cycles: bigint, commit: boolean): MessageOutcome {
+  /** Heartbeat, global timer or low-memory hook: runs in context T with its own call context. */
+  runSystemTask(task: SystemTask): ExecutionEffects {
+    const fx = emptyEffects();
+    const instance = this.instance;
+    if (!instance || !this.module?.systemMethods.has(task) || this.status !== 'running') return fx;
+    if (this.checkCycles(this.env.limits.instructionsPerMessage)) return fx;
+    const ctx = this.calls.open({ kind: 'system-task' }, task, Principal.managementCanister(), 0n);
+    ctx.responded = true; // nobody waits for an answer
+    const r = instance.run({
+      entry: { kind: 'export', name: task },
+      inputs: this.inputs('T', Principal.managementCanister(), EMPTY),
+      instructionLimit: this.env.limits.instructionsPerMessage,
+    });
+    this.settle(ctx, r, fx, true);
+    return fx;
+  }
+
+  /** Responses the system owes to best-effort callbacks whose deadline passed. */
+  expiredCallbacks(now: bigint): CanisterResponse[] {
+    return this.calls.expired(now).map((cb) => ({
+      receiver: this.id,
+      callbackId: cb.id,
+      result: { kind: 'reject' as const, code: RejectCode.SYS_UNKNOWN, message: 'Timeout expired' },
+      refund: cb.call.cycles,
+    }));
+  }
+
+  /** Whether the canister has call contexts still owing an answer (stop_canister waits for none). */
+  hasOpenCallContexts(): boolean {
+    for (const ctx of this.calls.contexts.values()) if (ctx.origin.kind !== 'system-task' || ctx.outstanding > 0) return true;
+    return false;
+  }
+
+  /** After one execution in call context `ctx`: commit or roll back, register calls, route answers. */
+  private settle(ctx: CallContext, r: ExecutionResult, fx: ExecutionEffects, commit: boolean): void {
+    const instance = this.instance as CanisterInstance;
+    fx.instructions += r.instructions;
+    ctx.instructions += r.instructions;
+    const fee = commit && this.env.fees ? this.env.fees.execution(r.instructions, this.module?.memory64) : 0n;
     if (!r.ok) {
       instance.rollback();
       this.appendLogs(r.logs);
       this.appendTrap(r.trap);
-      return { result: this.trapResult(r), calls: [], instructions: r.instructions, cyclesRefund: cycles };
+      this.charge(fee, fx);
+      if (!ctx.responded) {
+        ctx.responded = true;
+        fx.responses.push({ origin: ctx.origin, result: this.trapResult(r), refund: ctx.cyclesAvailable });
+        ctx.cyclesAvailable = 0n;
+      }
+      this.closeContext(ctx, fx);
+      return;
     }
-    this.appendLogs(r.outputs.logs);
     const out = r.outputs;
-    if (commit) {
+    this.appendLogs(out.logs);
+    if (!commit) {
+      instance.rollback();
+    } else {
       instance.commit();
       this.balance = r.balance;
-      if (out.certifiedData) this.certifiedData = out.certifiedData;
-      if (out.globalTimer !== undefined) this.globalTimer = out.globalTimer;
-    } else {
-      instance.rollback();
+      this.applyState(out);
+      for (const call of out.calls) {
+        const callee = Principal.fromUint8Array(call.callee);
+        const deadline =
+          call.timeoutSeconds !== undefined ? this.env.now() + BigInt(call.timeoutSeconds) * 1_000_000_000n : undefined;
+        const cb = this.calls.register(ctx, callee, call, deadline);
+        fx.requests.push({
+          sender: this.id,
+          receiver: callee,
+          method: call.method,
+          arg: call.arg,
+          cycles: call.cycles,
+          origin: { kind: 'canister', caller: this.id, callbackId: cb.id },
+          deadline,
+        });
+      }
     }
-    const calls = commit ? out.calls : [];
-    let result: CallResult | undefined;
-    if (out.response?.kind === 'reply') result = { kind: 'reply', data: out.response.data };
-    else if (out.response?.kind === 'reject') {
-      result = { kind: 'reject', code: RejectCode.CANISTER_REJECT, message: out.response.message };
-    } else if (calls.length === 0) {
-      result = this.errorResult(
-        new UserError(ErrorCode.CanisterDidNotReply, `Error from Canister ${this.idText}: Canister did not produce a response`),
-      );
+    this.charge(fee, fx);
+    ctx.cyclesAvailable = r.cyclesLeft;
+    if (out.response && !ctx.responded) {
+      ctx.responded = true;
+      const result: CallResult =
+        out.response.kind === 'reply'
+          ? { kind: 'reply', data: out.response.data }
+          : { kind: 'reject', code: RejectCode.CANISTER_REJECT, message: out.response.message };
+      fx.responses.push({ origin: ctx.origin, result, refund: ctx.cyclesAvailable });
+      ctx.cyclesAvailable = 0n;
     }
-    return { result, calls, instructions: r.instructions, cyclesRefund: commit ? r.cyclesLeft : cycles };
+    this.closeContext(ctx, fx);
   }
 
-  private trapResult(r: Extract<ExecutionResult, { ok: false }>): CallResult {
+  /** Closes a context with nothing outstanding, answering "did not reply" if it never answered. */
+  private closeContext(ctx: CallContext, fx: ExecutionEffects): void {
+    if (ctx.outstanding > 0) return;
+    if (!ctx.responded) {
+      ctx.responded = true;
+      fx.responses.push({
+        origin: ctx.origin,
+        result: this.errorResult(
+          new UserError(ErrorCode.CanisterDidNotReply, `Error from Canister ${this.idText}: Canister did not produce a response`),
+        ),
+        refund: ctx.cyclesAvailable,
+      });
+      ctx.cyclesAvailable = 0n;
+    }
+    this.calls.closeIfDone(ctx);
+  }
+
+  private applyState(out: ExecutionOutputs): void {
+    if (out.certifiedData) this.certifiedData = out.certifiedData;
+    if (out.globalTimer !== undefined) this.globalTimer = out.globalTimer;
+  }
+
+  private charge(fee: bigint, fx: ExecutionEffects): void {
+    const take = fee < this.balance ? fee : this.balance;
+    this.balance -= take;
+    fx.charged += take;
+  }
+
+  /** IC0207 when the balance cannot cover the freezing threshold plus the message's maximum cost. */
+  private checkCycles(instructionLimit: bigint): UserError | undefined {
+    const fees = this.env.fees;
+    if (!fees) return undefined;
+    const needed = this.frozenLimit() + fees.execution(instructionLimit, this.module?.memory64);
+    if (this.balance >= needed) return undefined;
+    return new UserError(
+      ErrorCode.CanisterOutOfCycles,
+      `Canister ${this.idText} is out of cycles: please top up the canister with at least ${needed - this.balance} additional cycles`,
+    );
+  }
+
+  /** A non-replicated query call (no call context, nothing committed). Composite queries go through the QueryEngine. */
+  query(method: string, arg: Uint8Array, caller: Principal, dataCertificate?: Uint8Array): { result: CallResult; instructions: bigint } {
+    const instance = this.instance;
+    const module = this.module;
+    if (!instance || !module) return { result: this.errorResult(this.noModule()), instructions: 0n };
+    const kind = module.methods.get(method);
+    if (kind !== 'query') return { result: this.errorResult(this.methodNotFound('query', method)), instructions: 0n };
+    const inputs = this.inputs('NRQ', caller, arg);
+    inputs.dataCertificate = dataCertificate;
+    const r = instance.run({
+      entry: { kind: 'export', name: exportName(kind, method) },
+      inputs,
+      instructionLimit: this.env.limits.instructionsPerQuery,
+    });
+    instance.rollback();
+    if (!r.ok) {
+      this.appendLogs(r.logs);
+      return { result: this.trapResult(r), instructions: r.instructions };
+    }
+    return { result: this.responseOf(r), instructions: r.instructions };
+  }
+
+  /** canister_inspect_message: whether the canister accepts an ingress message (nothing committed). */
+  inspect(method: string, arg: Uint8Array, caller: Principal): { accepted: boolean; error?: UserError; instructions: bigint } {
+    const instance = this.instance;
+    const module = this.module;
+    if (!instance || !module || !module.systemMethods.has('canister_inspect_message')) return { accepted: true, instructions: 0n };
+    const inputs = this.inputs('F', caller, arg);
+    inputs.methodName = method;
+    const r = instance.run({
+      entry: { kind: 'export', name: 'canister_inspect_message' },
+      inputs,
+      instructionLimit: this.env.limits.instructionsPerInspectMessage,
+    });
+    instance.rollback();
+    if (!r.ok) return { accepted: false, error: r.trap.toUserError(this.idText, r.backtrace), instructions: r.instructions };
+    return { accepted: r.outputs.messageAccepted, instructions: r.instructions };
+  }
+
+  /** For the query engine: runs an entry of a (composite) query without committing or rolling back. */
+  runUncommitted(entry: EntryPoint, inputs: ExecutionInputs, instructionLimit: bigint): ExecutionResult | undefined {
+    return this.instance?.run({ entry, inputs, instructionLimit });
+  }
+
+  /** For the query engine: drops everything the composite query did to this canister. */
+  discardUncommitted(): void {
+    this.instance?.rollback();
+  }
+
+  /** The canister method kind of `method`, if the module exports it. */
+  methodKind(method: string): MethodKind | undefined {
+    return this.module?.methods.get(method);
+  }
+
+  responseOf(r: Extract<ExecutionResult, { ok: true }>): CallResult {
+    const out = r.outputs;
+    if (out.response?.kind === 'reply') return { kind: 'reply', data: out.response.data };
+    if (out.response?.kind === 'reject') return { kind: 'reject', code: RejectCode.CANISTER_REJECT, message: out.response.message };
+    return this.errorResult(
+      new UserError(ErrorCode.CanisterDidNotReply, `Error from Canister ${this.idText}: Canister did not produce a response`),
+    );
+  }
+
+  trapResult(r: Extract<ExecutionResult, { ok: false }>): CallResult {
     return this.errorResult(r.trap.toUserError(this.idText, r.backtrace));
   }
 
-  private errorResult(error: UserError): CallResult {
+  errorResult(error: UserError): CallResult {
     return { kind: 'reject', code: error.rejectCode, message: error.description, error };
   }
 
-  private errorOutcome(error: UserError, cycles: bigint): MessageOutcome {
-    return { result: this.errorResult(error), calls: [], instructions: 0n, cyclesRefund: cycles };
-  }
-
-  private methodNotFound(kind: 'update' | 'query', method: string): UserError {
+  methodNotFound(kind: 'update' | 'query', method: string): UserError {
     return new UserError(
       ErrorCode.CanisterMethodNotFound,
       `Error from Canister ${this.idText}: Canister has no ${kind} method '${method}'.\nCheck that the method being called is exported by the target canister. See documentation: https://internetcomputer.org/docs/current/references/execution-errors#method-not-found`,
@@ -496,7 +708,7 @@ export class Canister {
       arg,
       time: this.env.now(),
       balance: this.balance,
-      frozenLimit: 0n,
+      frozenLimit: this.frozenLimit(),
       status: this.status === 'running' ? 1 : this.status === 'stopping' ? 2 : 3,
       version: this.version,
       controllers: this.settings.controllers.map((c) => c.toUint8Array()),

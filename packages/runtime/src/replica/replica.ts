@@ -1,34 +1,48 @@
 // The replica a test or the dev server talks to: canisters on an application subnet, one clock, one
 // volume for stable memory, one compilation cache shared by all canisters (and all replicas of the
-// process). This is the front door of @mockic/runtime; the scheduler, inter-canister calls and the
-// management canister grow behind the same methods.
+// process), and the scheduler that executes rounds: ingress first, then canister queues, until no
+// canister has work left in the round. This is the front door of @mockic/runtime.
 import { Principal } from '@dfinity/principal';
 import { Canister, type CanisterEnvironment, type CanisterSettings, type CanisterStableMemory, type InstallMode } from '../canister/canister.ts';
 import type { CanisterModule } from '../canister/canister-module.ts';
 import { resolveLimits, type ExecutionLimits } from '../config/execution-limits.ts';
 import { FeeSchedule, type FeeConfig } from '../cycles/fee-schedule.ts';
 import { ErrorCode } from '../errors/error-code.ts';
+import { RejectCode } from '../errors/reject-code.ts';
 import { UserError } from '../errors/user-error.ts';
 import { createVolume, type Volume } from '../state/volume.ts';
 import { StablePageStore } from '../state/stable-page-store.ts';
 import { sharedCompilationCache, type CompilationCache } from '../wasm/compilation-cache.ts';
 import { canisterModuleOf } from './canister-module-of.ts';
 import { CanisterIdAllocator } from './canister-id-allocator.ts';
+import { Clock, DEFAULT_START_TIME_NANOS } from './clock.ts';
+import { IngressHistory, type IngressRecord } from '../scheduler/ingress-history.ts';
+import type { CallOrigin, CallResult, CanisterRequest, CanisterResponse, ExecutionEffects } from '../scheduler/messages.ts';
+import { defaultQueryLimits, executeQuery, type QueryLimits } from '../scheduler/query-engine.ts';
 
-/** 2021-05-06T19:17:10Z, the default start time of the IC's state machine tests and PocketIC. */
-export const DEFAULT_START_TIME_NANOS = 1_620_328_630_000_000_000n;
+export { DEFAULT_START_TIME_NANOS };
 /** Cycles a canister created by the test API starts with (100 T, as PocketIC's default top-up). */
 export const DEFAULT_CANISTER_CYCLES = 100_000_000_000_000n;
+/** Rounds `update` runs before it gives up on a message that never completes. */
+const MAX_ROUNDS_PER_CALL = 10_000;
+/** Passes over the canisters within one round (messages between canisters travel within a round). */
+const MAX_PASSES_PER_ROUND = 1_000;
 
 export interface ReplicaOptions {
   /** Limits overriding the replica's defaults (instructions, memory, payloads). */
   limits?: Partial<ExecutionLimits>;
+  /** Composite query limits (depth, total instructions). */
+  queryLimits?: Partial<QueryLimits>;
   /** Fee schedule overrides. */
   fees?: Partial<FeeConfig>;
+  /** Charge cycles for executions and enforce the freezing threshold (default true). */
+  chargeCycles?: boolean;
   /** Keep stable memory in this directory instead of in memory. */
   stateDirectory?: string;
   /** Start time, nanoseconds since 1970. */
   time?: bigint;
+  /** Follow the wall clock instead of the fake clock. */
+  liveTime?: boolean;
   /** Print canister debug_print output to the console. */
   debugPrint?: boolean | ((canisterId: string, line: string) => void);
   /** Use a private compilation cache instead of the process-wide one. */
@@ -48,24 +62,39 @@ export interface CallOptions {
   cycles?: bigint;
 }
 
+/** A request to the management canister, handed to its implementation. */
+export interface ManagementRequestHandler {
+  handle(req: CanisterRequest, replica: Replica): void;
+  /** Called once per round, for answers that wait (stop_canister, HTTPS outcalls). */
+  onRound?(replica: Replica): void;
+}
+
 export class Replica {
   readonly subnetId: Principal;
   readonly limits: ExecutionLimits;
+  readonly queryLimits: QueryLimits;
   readonly fees: FeeSchedule;
   readonly volume: Volume;
+  readonly clock: Clock;
+  readonly ingress = new IngressHistory();
   private readonly cache: CompilationCache;
   private readonly canisters = new Map<string, Canister>();
   private readonly ids: CanisterIdAllocator;
   private readonly env: CanisterEnvironment;
-  private timeNanos: bigint;
   private stableFiles = 0;
+  private messageCounter = 0;
+  private roundNumber = 0n;
+  /** Canister queues: requests and responses waiting to execute, in arrival order. */
+  private readonly queues = new Map<string, Array<{ request: CanisterRequest } | { response: CanisterResponse }>>();
+  private management: ManagementRequestHandler | undefined;
 
   private constructor(options: ReplicaOptions) {
     this.limits = resolveLimits(options.limits);
+    this.queryLimits = { ...defaultQueryLimits, perQuery: this.limits.instructionsPerQuery, ...options.queryLimits };
     this.fees = new FeeSchedule(options.fees);
     this.volume = createVolume(options.stateDirectory ? { directory: options.stateDirectory } : {});
     this.cache = options.compilationCache ?? sharedCompilationCache;
-    this.timeNanos = options.time ?? DEFAULT_START_TIME_NANOS;
+    this.clock = new Clock({ time: options.time, live: options.liveTime });
     this.ids = new CanisterIdAllocator();
     this.subnetId = this.ids.subnetId;
     const echo =
@@ -78,9 +107,10 @@ export class Replica {
       subnetId: this.subnetId,
       limits: this.limits,
       costs: this.fees,
+      fees: options.chargeCycles === false ? undefined : this.fees,
       compile: (wasm) => this.compile(wasm),
       createStableMemory: (id) => this.createStableMemory(id),
-      now: () => this.timeNanos,
+      now: () => this.clock.now(),
       echo,
     };
   }
@@ -89,36 +119,71 @@ export class Replica {
     return new Replica(options);
   }
 
+  /** Installs the management canister implementation (aaaaa-aa). */
+  setManagementCanister(handler: ManagementRequestHandler): void {
+    this.management = handler;
+  }
+
   // ------------------------------------------------------------------ clock
 
   /** Replica time in nanoseconds since 1970. */
   get time(): bigint {
-    return this.timeNanos;
+    return this.clock.now();
   }
 
   setTime(nanos: bigint): void {
-    this.timeNanos = nanos;
+    this.clock.set(nanos);
   }
 
   advanceTime(nanos: bigint): void {
-    this.timeNanos += nanos;
+    this.clock.advance(nanos);
+  }
+
+  /** Rounds executed so far. */
+  get round(): bigint {
+    return this.roundNumber;
   }
 
   // ------------------------------------------------------------------ canisters
 
   /** Creates an empty canister (provisional_create_canister_with_cycles). */
-  createCanister(options: { controllers?: Principal[]; cycles?: bigint; sender?: Principal } = {}): Principal {
-    const id = this.ids.next();
+  createCanister(
+    options: { controllers?: Principal[]; cycles?: bigint; sender?: Principal; specifiedId?: Principal; settings?: Partial<CanisterSettings> } = {},
+  ): Principal {
+    let id: Principal;
+    if (options.specifiedId) {
+      id = options.specifiedId;
+      if (this.canisters.has(id.toText())) {
+        throw new UserError(ErrorCode.CanisterIdAlreadyExists, `Canister ${id.toText()} is already installed.`);
+      }
+      this.ids.reserve(id);
+    } else {
+      do id = this.ids.next();
+      while (this.canisters.has(id.toText()));
+    }
     const sender = options.sender ?? Principal.anonymous();
     const settings: CanisterSettings = {
       controllers: options.controllers ?? [sender],
       freezingThreshold: 2_592_000n,
       wasmMemoryLimit: this.limits.defaultWasmMemoryLimit,
+      wasmMemoryThreshold: 0n,
       reservedCyclesLimit: 5_000_000_000_000n,
+      computeAllocation: 0n,
+      memoryAllocation: 0n,
+      logVisibility: { kind: 'controllers' },
       environmentVariables: [],
+      ...options.settings,
     };
     this.canisters.set(id.toText(), new Canister(id, this.env, settings, options.cycles ?? DEFAULT_CANISTER_CYCLES));
     return id;
+  }
+
+  /** Removes a canister (delete_canister); its stable memory file goes with it. */
+  deleteCanister(id: Principal): void {
+    const c = this.canister(id);
+    c.uninstall();
+    this.canisters.delete(id.toText());
+    this.queues.delete(id.toText());
   }
 
   /** install_code on an existing canister. Throws UserError; a failed install changes nothing. */
@@ -130,10 +195,10 @@ export class Replica {
     sender?: Principal;
     skipPreUpgrade?: boolean;
     wasmMemoryPersistence?: 'keep' | 'replace';
-  }): void {
+  }): { instructions: bigint } {
     const canister = this.canister(options.canisterId);
     const sender = options.sender ?? canister.settings.controllers[0] ?? Principal.anonymous();
-    canister.install({
+    return canister.install({
       mode: options.mode ?? 'install',
       wasm: options.wasm,
       arg: options.arg ?? new Uint8Array(),
@@ -178,36 +243,194 @@ export class Replica {
     return c;
   }
 
+  findCanister(id: Principal): Canister | undefined {
+    return this.canisters.get(id.toText());
+  }
+
   canisterIds(): Principal[] {
     return [...this.canisters.values()].map((c) => c.id);
   }
 
-  // ------------------------------------------------------------------ calls
+  /** Whether `id` is a canister id of this replica's subnet range. */
+  hostsCanisterId(id: Principal): boolean {
+    return this.ids.contains(id) || this.canisters.has(id.toText());
+  }
+
+  // ------------------------------------------------------------------ ingress and rounds
+
+  /** Submits an ingress message; it executes in the next round. Returns its message id. */
+  submitIngress(canisterId: Principal, method: string, arg: Uint8Array, options: CallOptions & { messageId?: string } = {}): string {
+    const messageId = options.messageId ?? `ingress-${++this.messageCounter}`;
+    const sender = options.sender ?? Principal.anonymous();
+    const record = this.ingress.add(messageId, sender, canisterId, method);
+    const request: CanisterRequest = {
+      sender,
+      receiver: canisterId,
+      method,
+      arg,
+      cycles: options.cycles ?? 0n,
+      origin: { kind: 'ingress', messageId },
+    };
+    // Induction: the receiver pays for the message's reception.
+    const target = this.canisters.get(canisterId.toText());
+    if (target && this.env.fees) {
+      const fee = this.fees.ingress(BigInt(arg.length + method.length));
+      target.balance = target.balance > fee ? target.balance - fee : 0n;
+    }
+    void record;
+    this.route(request);
+    return messageId;
+  }
+
+  /** The status of an ingress message. */
+  ingressStatus(messageId: string): IngressRecord | undefined {
+    return this.ingress.get(messageId);
+  }
+
+  /** Executes one round: system tasks (timers, heartbeats), then every canister's queue until quiet. */
+  tick(): void {
+    this.roundNumber++;
+    const now = this.clock.now();
+    for (const c of this.canisters.values()) {
+      for (const resp of c.expiredCallbacks(now)) this.enqueue(c.id, { response: resp });
+    }
+    for (const c of [...this.canisters.values()]) {
+      if (c.globalTimer !== 0n && c.globalTimer <= now && c.installedModule) {
+        c.globalTimer = 0n;
+        this.applyEffects(c.runSystemTask('canister_global_timer'));
+      }
+      if (c.installedModule?.systemMethods.has('canister_heartbeat')) {
+        this.applyEffects(c.runSystemTask('canister_heartbeat'));
+      }
+      if (c.lowMemoryHook === 'ready') {
+        c.lowMemoryHook = 'executed';
+        this.applyEffects(c.runSystemTask('canister_on_low_wasm_memory'));
+      }
+    }
+    for (let pass = 0; pass < MAX_PASSES_PER_ROUND; pass++) {
+      let progressed = false;
+      for (const [key, queue] of this.queues) {
+        const c = this.canisters.get(key);
+        if (!c) {
+          this.queues.delete(key);
+          continue;
+        }
+        while (queue.length > 0) {
+          const item = queue.shift() as { request: CanisterRequest } | { response: CanisterResponse };
+          progressed = true;
+          if ('request' in item) {
+            if (item.request.origin.kind === 'ingress') this.ingress.processing(item.request.origin.messageId);
+            this.applyEffects(c.handleRequest(item.request));
+          } else {
+            this.applyEffects(c.handleResponse(item.response));
+          }
+          updateLowMemoryHook(c);
+        }
+      }
+      if (!progressed) break;
+    }
+    this.management?.onRound?.(this);
+  }
+
+  /** Runs rounds until the ingress message has an answer. */
+  awaitIngress(messageId: string): CallResult {
+    for (let i = 0; i < MAX_ROUNDS_PER_CALL; i++) {
+      const r = this.ingress.get(messageId);
+      if (r?.result) return r.result;
+      this.tick();
+    }
+    const r = this.ingress.get(messageId);
+    if (r?.result) return r.result;
+    throw new UserError(ErrorCode.IngressMessageTimeout, `Ingress message ${messageId} did not complete within ${MAX_ROUNDS_PER_CALL} rounds`);
+  }
 
   /** An update call; resolves with the reply bytes, rejects with a UserError. */
   async update(canisterId: Principal, method: string, arg: Uint8Array, options: CallOptions = {}): Promise<Uint8Array> {
-    const canister = this.canister(canisterId);
-    const outcome = canister.execute({
-      kind: 'update',
-      method,
-      arg,
-      caller: options.sender ?? Principal.anonymous(),
-      cycles: options.cycles,
-    });
-    if (outcome.result === undefined) {
-      throw new UserError(
-        ErrorCode.CanisterDidNotReply,
-        `Error from Canister ${canister.idText}: the message is awaiting inter-canister calls, which this replica does not route yet`,
-      );
-    }
-    return unwrap(outcome.result);
+    return unwrap(this.awaitIngress(this.submitIngress(canisterId, method, arg, options)));
   }
 
-  /** A query call; resolves with the reply bytes, rejects with a UserError. Nothing is committed. */
-  async query(canisterId: Principal, method: string, arg: Uint8Array, options: CallOptions = {}): Promise<Uint8Array> {
-    const canister = this.canister(canisterId);
-    const outcome = canister.execute({ kind: 'query', method, arg, caller: options.sender ?? Principal.anonymous() });
-    return unwrap(outcome.result);
+  /** A query call (plain or composite); resolves with the reply bytes, rejects with a UserError. Nothing commits. */
+  async query(canisterId: Principal, method: string, arg: Uint8Array, options: CallOptions & { dataCertificate?: Uint8Array } = {}): Promise<Uint8Array> {
+    return unwrap(this.queryResult(canisterId, method, arg, options).result);
+  }
+
+  /** A query call's full outcome (result and instructions over the call graph). */
+  queryResult(
+    canisterId: Principal,
+    method: string,
+    arg: Uint8Array,
+    options: CallOptions & { dataCertificate?: Uint8Array } = {},
+  ): { result: CallResult; instructions: bigint } {
+    const outcome = executeQuery(
+      { find: (id) => this.findCanister(id), sameSubnet: (_a, b) => this.canisters.has(b.toText()) },
+      canisterId,
+      method,
+      arg,
+      options.sender ?? Principal.anonymous(),
+      this.queryLimits,
+      options.dataCertificate,
+    );
+    const target = this.canisters.get(canisterId.toText());
+    if (target) {
+      const stats = target.queryStats;
+      stats.numCallsTotal += 1n;
+      stats.numInstructionsTotal += outcome.instructions;
+      stats.requestPayloadBytesTotal += BigInt(arg.length);
+      if (outcome.result.kind === 'reply') stats.responsePayloadBytesTotal += BigInt(outcome.result.data.length);
+    }
+    return outcome;
+  }
+
+  // ------------------------------------------------------------------ routing
+
+  /** Delivers the answer for a call context's origin. */
+  respond(origin: CallOrigin, result: CallResult, refund: bigint): void {
+    switch (origin.kind) {
+      case 'ingress':
+        this.ingress.finish(origin.messageId, result, this.clock.now());
+        // Cycles of an ingress message cannot be refunded to a user; they are lost as on the IC.
+        return;
+      case 'canister':
+        this.enqueue(origin.caller, { response: { receiver: origin.caller, callbackId: origin.callbackId, result, refund } });
+        return;
+      case 'system-task':
+        return;
+    }
+  }
+
+  private applyEffects(fx: ExecutionEffects): void {
+    for (const r of fx.responses) this.respond(r.origin, r.result, r.refund);
+    for (const req of fx.requests) this.route(req);
+  }
+
+  /** Routes a request to its receiver's queue, or answers it at once when it cannot be delivered. */
+  route(req: CanisterRequest): void {
+    if (req.receiver.toText() === MANAGEMENT_CANISTER_ID) {
+      if (this.management) this.management.handle(req, this);
+      else {
+        this.respond(
+          req.origin,
+          rejectResult(new UserError(ErrorCode.CanisterRejectedMessage, `The management canister method ${req.method} is not available`)),
+          req.cycles,
+        );
+      }
+      return;
+    }
+    if (!this.canisters.has(req.receiver.toText())) {
+      this.respond(req.origin, rejectResult(new UserError(ErrorCode.CanisterNotFound, `Canister ${req.receiver.toText()} not found`)), req.cycles);
+      return;
+    }
+    this.enqueue(req.receiver, { request: req });
+  }
+
+  private enqueue(id: Principal, item: { request: CanisterRequest } | { response: CanisterResponse }): void {
+    const key = id.toText();
+    let q = this.queues.get(key);
+    if (!q) {
+      q = [];
+      this.queues.set(key, q);
+    }
+    q.push(item);
   }
 
   // ------------------------------------------------------------------ internals
@@ -222,13 +445,29 @@ export class Replica {
   }
 }
 
+export const MANAGEMENT_CANISTER_ID = 'aaaaa-aa';
+
+/** on_low_wasm_memory: ready once free memory under wasm_memory_limit drops below the threshold. */
+function updateLowMemoryHook(c: Canister): void {
+  const { wasmMemoryLimit: limit, wasmMemoryThreshold: threshold } = c.settings;
+  const low = limit > 0n && threshold > 0n && limit - BigInt(c.heapBytes()) < threshold;
+  if (!low) c.lowMemoryHook = 'not-satisfied';
+  else if (c.lowMemoryHook === 'not-satisfied') c.lowMemoryHook = 'ready';
+}
+
 function isEop(m: CanisterModule): boolean {
   return m.privateMetadata.has('enhanced-orthogonal-persistence');
 }
 
-function unwrap(result: import('../canister/canister.ts').CallResult | undefined): Uint8Array {
-  if (!result) throw new Error('no result');
+function rejectResult(error: UserError): CallResult {
+  return { kind: 'reject', code: error.rejectCode, message: error.description, error };
+}
+
+function unwrap(result: CallResult): Uint8Array {
   if (result.kind === 'reply') return result.data;
   if (result.error) throw result.error;
-  throw new UserError(ErrorCode.CanisterRejectedMessage, result.message);
+  throw new UserError(
+    result.code === RejectCode.CANISTER_REJECT ? ErrorCode.CanisterRejectedMessage : ErrorCode.CanisterRejectedMessage,
+    result.message,
+  );
 }

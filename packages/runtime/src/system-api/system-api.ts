@@ -126,6 +126,11 @@ export class SystemApi {
     }
   }
 
+  /** Cycles of the call still acceptable: none once the call is answered (the rest is refunded). */
+  private available(s: ExecutionState): bigint {
+    return s.out.response || !s.in.mayRespond ? 0n : s.cyclesAvailable;
+  }
+
   private liquid(s: ExecutionState): bigint {
     const l = s.balance - s.in.frozenLimit;
     return l > 0n ? l : 0n;
@@ -252,7 +257,6 @@ export class SystemApi {
         s.out.replyBuffer = [];
         s.out.replyBufferSize = 0;
         s.out.response = { kind: 'reply', data };
-        s.cyclesAvailable = 0n;
       },
       msg_reject: (src: I, size: I): void => {
         const s = this.enter('msg_reject');
@@ -261,13 +265,12 @@ export class SystemApi {
         s.out.replyBuffer = [];
         s.out.replyBufferSize = 0;
         s.out.response = { kind: 'reject', message };
-        s.cyclesAvailable = 0n;
       },
 
       // --- cycles
       msg_cycles_available128: (dst: I): void => {
         const s = this.enter('msg_cycles_available128');
-        this.write128(dst, s.cyclesAvailable);
+        this.write128(dst, this.available(s));
       },
       msg_cycles_refunded128: (dst: I): void => {
         const s = this.enter('msg_cycles_refunded128');
@@ -276,7 +279,8 @@ export class SystemApi {
       msg_cycles_accept128: (high: bigint, low: bigint, dst: I): void => {
         const s = this.enter('msg_cycles_accept128');
         const max = (BigInt.asUintN(64, high) << 64n) | BigInt.asUintN(64, low);
-        const amount = max < s.cyclesAvailable ? max : s.cyclesAvailable;
+        const available = this.available(s);
+        const amount = max < available ? max : available;
         s.cyclesAvailable -= amount;
         s.balance += amount;
         s.out.cyclesAccepted += amount;
@@ -301,7 +305,7 @@ export class SystemApi {
       },
       msg_cycles_available: (): bigint => {
         const s = this.enter('msg_cycles_available');
-        return this.fit64(s.cyclesAvailable);
+        return this.fit64(this.available(s));
       },
       msg_cycles_refunded: (): bigint => {
         const s = this.enter('msg_cycles_refunded');
@@ -310,7 +314,8 @@ export class SystemApi {
       msg_cycles_accept: (max: bigint): bigint => {
         const s = this.enter('msg_cycles_accept');
         const want = BigInt.asUintN(64, max);
-        const amount = want < s.cyclesAvailable ? want : s.cyclesAvailable;
+        const available = this.available(s);
+        const amount = want < available ? want : available;
         s.cyclesAvailable -= amount;
         s.balance += amount;
         s.out.cyclesAccepted += amount;

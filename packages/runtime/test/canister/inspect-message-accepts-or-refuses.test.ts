@@ -10,9 +10,8 @@ test('accepts set_value, refuses methods starting with x', async () => {
   const replica = await Replica.create();
   const id = await replica.installCanister({ wasm: await lifecycleWasm() });
   const canister = replica.canister(id);
-  const msg = (method: string) => ({ kind: 'inspect' as const, method, arg: new Uint8Array(), caller: Principal.anonymous() });
-  assert.is(canister.execute(msg('set_value')).accepted, true);
-  assert.is(canister.execute(msg('xyz')).accepted, false);
+  assert.is(canister.inspect('set_value', new Uint8Array(), Principal.anonymous()).accepted, true);
+  assert.is(canister.inspect('xyz', new Uint8Array(), Principal.anonymous()).accepted, false);
 });
 
 test.run();

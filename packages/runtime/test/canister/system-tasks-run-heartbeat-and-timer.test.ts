@@ -11,8 +11,8 @@ test('three heartbeats and one timer are counted', async () => {
   const replica = await Replica.create();
   const id = await replica.installCanister({ wasm: await lifecycleWasm() });
   const c = replica.canister(id);
-  for (let i = 0; i < 3; i++) assert.is(c.execute({ kind: 'system-task', task: 'canister_heartbeat' }).result, undefined);
-  c.execute({ kind: 'system-task', task: 'canister_global_timer' });
+  for (let i = 0; i < 3; i++) assert.equal(c.runSystemTask('canister_heartbeat').responses, []);
+  c.runSystemTask('canister_global_timer');
   assert.is(i32(await replica.query(id, 'beats', new Uint8Array())), 3);
   assert.is(i32(await replica.query(id, 'timers', new Uint8Array())), 1);
 });
@@ -21,7 +21,7 @@ test('a canister without the export ignores the task', async () => {
   const replica = await Replica.create();
   const { compileWat } = await import('@mockic/fixtures');
   const id = await replica.installCanister({ wasm: await compileWat('(module (memory 1))') });
-  const out = replica.canister(id).execute({ kind: 'system-task', task: 'canister_heartbeat' });
+  const out = replica.canister(id).runSystemTask('canister_heartbeat');
   assert.is(out.instructions, 0n);
 });
 

@@ -118,6 +118,7 @@ export class Canister {
     this.idText = id.toText();
     this.idBytes = id.toUint8Array();
     this.env = env;
+    this.subnetBytes = env.subnetId.toUint8Array();
     this.settings = settings;
     this.balance = balance;
     this.log = new CanisterLog(env.limits.canisterLogBytes);
@@ -697,13 +698,26 @@ export class Canister {
     );
   }
 
+  private readonly subnetBytes: Uint8Array;
+  private controllersSeen: Principal[] | undefined;
+  private controllersBytes: Uint8Array[] = [];
+
+  /** Controller ids as bytes, recomputed only when the controllers list is replaced. */
+  private controllerBytes(): Uint8Array[] {
+    if (this.controllersSeen !== this.settings.controllers) {
+      this.controllersSeen = this.settings.controllers;
+      this.controllersBytes = this.settings.controllers.map((c) => c.toUint8Array());
+    }
+    return this.controllersBytes;
+  }
+
   /** The System API inputs of a message in `context`. */
   inputs(context: ApiContext, caller: Principal, arg: Uint8Array): ExecutionInputs {
     const limits = this.env.limits;
     return {
       context,
       canisterId: this.idBytes,
-      subnetId: this.env.subnetId.toUint8Array(),
+      subnetId: this.subnetBytes,
       caller: caller.toUint8Array(),
       arg,
       time: this.env.now(),
@@ -711,7 +725,7 @@ export class Canister {
       frozenLimit: this.frozenLimit(),
       status: this.status === 'running' ? 1 : this.status === 'stopping' ? 2 : 3,
       version: this.version,
-      controllers: this.settings.controllers.map((c) => c.toUint8Array()),
+      controllers: this.controllerBytes(),
       rootKey: this.env.rootKey,
       globalTimer: this.globalTimer,
       envVars: this.settings.environmentVariables,

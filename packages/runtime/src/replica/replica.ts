@@ -14,6 +14,7 @@ import { createVolume, type Volume } from '../state/volume.ts';
 import { StablePageStore } from '../state/stable-page-store.ts';
 import { sharedCompilationCache, type CompilationCache } from '../wasm/compilation-cache.ts';
 import { canisterModuleOf } from './canister-module-of.ts';
+import { principalKey } from './principal-key.ts';
 import { CanisterIdAllocator } from './canister-id-allocator.ts';
 import { Clock, DEFAULT_START_TIME_NANOS } from './clock.ts';
 import { IngressHistory, type IngressRecord } from '../scheduler/ingress-history.ts';
@@ -153,13 +154,13 @@ export class Replica {
     let id: Principal;
     if (options.specifiedId) {
       id = options.specifiedId;
-      if (this.canisters.has(id.toText())) {
-        throw new UserError(ErrorCode.CanisterIdAlreadyExists, `Canister ${id.toText()} is already installed.`);
+      if (this.canisters.has(principalKey(id))) {
+        throw new UserError(ErrorCode.CanisterIdAlreadyExists, `Canister ${principalKey(id)} is already installed.`);
       }
       this.ids.reserve(id);
     } else {
       do id = this.ids.next();
-      while (this.canisters.has(id.toText()));
+      while (this.canisters.has(principalKey(id)));
     }
     const sender = options.sender ?? Principal.anonymous();
     const settings: CanisterSettings = {
@@ -174,7 +175,7 @@ export class Replica {
       environmentVariables: [],
       ...options.settings,
     };
-    this.canisters.set(id.toText(), new Canister(id, this.env, settings, options.cycles ?? DEFAULT_CANISTER_CYCLES));
+    this.canisters.set(principalKey(id), new Canister(id, this.env, settings, options.cycles ?? DEFAULT_CANISTER_CYCLES));
     return id;
   }
 
@@ -182,8 +183,8 @@ export class Replica {
   deleteCanister(id: Principal): void {
     const c = this.canister(id);
     c.uninstall();
-    this.canisters.delete(id.toText());
-    this.queues.delete(id.toText());
+    this.canisters.delete(principalKey(id));
+    this.queues.delete(principalKey(id));
   }
 
   /** install_code on an existing canister. Throws UserError; a failed install changes nothing. */
@@ -214,7 +215,7 @@ export class Replica {
     try {
       this.installCode({ canisterId, wasm: options.wasm, arg: options.arg, sender: options.sender });
     } catch (e) {
-      this.canisters.delete(canisterId.toText());
+      this.canisters.delete(principalKey(canisterId));
       throw e;
     }
     return canisterId;
@@ -237,14 +238,14 @@ export class Replica {
 
   /** The canister with this id; throws UserError IC0301 when there is none. */
   canister(id: Principal | string): Canister {
-    const text = typeof id === 'string' ? id : id.toText();
+    const text = typeof id === 'string' ? id : principalKey(id);
     const c = this.canisters.get(text);
     if (!c) throw new UserError(ErrorCode.CanisterNotFound, `Canister ${text} not found`);
     return c;
   }
 
   findCanister(id: Principal): Canister | undefined {
-    return this.canisters.get(id.toText());
+    return this.canisters.get(principalKey(id));
   }
 
   canisterIds(): Principal[] {
@@ -253,7 +254,7 @@ export class Replica {
 
   /** Whether `id` is a canister id of this replica's subnet range. */
   hostsCanisterId(id: Principal): boolean {
-    return this.ids.contains(id) || this.canisters.has(id.toText());
+    return this.ids.contains(id) || this.canisters.has(principalKey(id));
   }
 
   // ------------------------------------------------------------------ ingress and rounds
@@ -272,7 +273,7 @@ export class Replica {
       origin: { kind: 'ingress', messageId },
     };
     // Induction: the receiver pays for the message's reception.
-    const target = this.canisters.get(canisterId.toText());
+    const target = this.canisters.get(principalKey(canisterId));
     if (target && this.env.fees) {
       const fee = this.fees.ingress(BigInt(arg.length + method.length));
       target.balance = target.balance > fee ? target.balance - fee : 0n;
@@ -362,7 +363,7 @@ export class Replica {
     options: CallOptions & { dataCertificate?: Uint8Array } = {},
   ): { result: CallResult; instructions: bigint } {
     const outcome = executeQuery(
-      { find: (id) => this.findCanister(id), sameSubnet: (_a, b) => this.canisters.has(b.toText()) },
+      { find: (id) => this.findCanister(id), sameSubnet: (_a, b) => this.canisters.has(principalKey(b)) },
       canisterId,
       method,
       arg,
@@ -370,7 +371,7 @@ export class Replica {
       this.queryLimits,
       options.dataCertificate,
     );
-    const target = this.canisters.get(canisterId.toText());
+    const target = this.canisters.get(principalKey(canisterId));
     if (target) {
       const stats = target.queryStats;
       stats.numCallsTotal += 1n;
@@ -405,7 +406,7 @@ export class Replica {
 
   /** Routes a request to its receiver's queue, or answers it at once when it cannot be delivered. */
   route(req: CanisterRequest): void {
-    if (req.receiver.toText() === MANAGEMENT_CANISTER_ID) {
+    if (principalKey(req.receiver) === MANAGEMENT_CANISTER_ID) {
       if (this.management) this.management.handle(req, this);
       else {
         this.respond(
@@ -416,15 +417,15 @@ export class Replica {
       }
       return;
     }
-    if (!this.canisters.has(req.receiver.toText())) {
-      this.respond(req.origin, rejectResult(new UserError(ErrorCode.CanisterNotFound, `Canister ${req.receiver.toText()} not found`)), req.cycles);
+    if (!this.canisters.has(principalKey(req.receiver))) {
+      this.respond(req.origin, rejectResult(new UserError(ErrorCode.CanisterNotFound, `Canister ${principalKey(req.receiver)} not found`)), req.cycles);
       return;
     }
     this.enqueue(req.receiver, { request: req });
   }
 
   private enqueue(id: Principal, item: { request: CanisterRequest } | { response: CanisterResponse }): void {
-    const key = id.toText();
+    const key = principalKey(id);
     let q = this.queues.get(key);
     if (!q) {
       q = [];
@@ -440,7 +441,7 @@ export class Replica {
   }
 
   private createStableMemory(id: Principal): CanisterStableMemory {
-    const path = `canisters/${id.toText()}/stable-${this.stableFiles++}`;
+    const path = `canisters/${principalKey(id)}/stable-${this.stableFiles++}`;
     return StablePageStore.open(this.volume, path, { maxPages: this.limits.stableMemoryBytes / 65536n });
   }
 }

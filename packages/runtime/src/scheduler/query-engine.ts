@@ -11,6 +11,7 @@ import { ErrorCode } from '../errors/error-code.ts';
 import { RejectCode } from '../errors/reject-code.ts';
 import { UserError } from '../errors/user-error.ts';
 import type { CallResult } from './messages.ts';
+import { principalKey } from '../replica/principal-key.ts';
 
 export interface QueryLimits {
   /** Deepest nesting of query calls (6 on the replica). */
@@ -106,7 +107,7 @@ class CallGraph {
     if (!canister) {
       return errorResult(new UserError(ErrorCode.CanisterNotFound, `Canister ${target.toText()} not found`));
     }
-    const key = target.toText();
+    const key = principalKey(target);
     if (this.active.has(key)) {
       throw new GraphError(
         new UserError(ErrorCode.QueryCallGraphLoopDetected, 'Loop detected.  MVP inter-canister queries do not support loops.'),

@@ -110,6 +110,8 @@ export class Canister {
     requestPayloadBytesTotal: 0n,
     responsePayloadBytesTotal: 0n,
   };
+  /** Replicated executions so far, their instructions and the cycles charged for them. */
+  readonly executionStats = { executions: 0, instructions: 0n, cyclesCharged: 0n };
   /** on_low_wasm_memory hook: 'not-satisfied' until memory runs low, then 'ready' until it ran. */
   lowMemoryHook: 'not-satisfied' | 'ready' | 'executed' = 'not-satisfied';
 
@@ -528,6 +530,8 @@ export class Canister {
     const instance = this.instance as CanisterInstance;
     fx.instructions += r.instructions;
     ctx.instructions += r.instructions;
+    this.executionStats.executions++;
+    this.executionStats.instructions += r.instructions;
     const fee = commit && this.env.fees ? this.env.fees.execution(r.instructions, this.module?.memory64) : 0n;
     if (!r.ok) {
       instance.rollback();
@@ -606,6 +610,7 @@ export class Canister {
     const take = fee < this.balance ? fee : this.balance;
     this.balance -= take;
     fx.charged += take;
+    this.executionStats.cyclesCharged += take;
   }
 
   /** IC0207 when the balance cannot cover the freezing threshold plus the message's maximum cost. */

@@ -7,7 +7,7 @@ import { ABI_EXPORTS, ABI_IMPORTS, ABI_MODULE, START_FUNCTION_BUDGET } from '../
 import { SystemApi } from '../system-api/system-api.ts';
 import { ExecutionState, type ExecutionInputs, type ExecutionOutputs } from '../system-api/execution-state.ts';
 import type { StableMemoryAccess } from '../system-api/host-interfaces.ts';
-import { HeapMemory } from './heap-memory.ts';
+import { HeapMemory, type UndoGlobals } from './heap-memory.ts';
 import { CounterMeter } from './instruction-meter.ts';
 import { classifyThrown, ExecutionTrap, wasmBacktrace } from './execution-trap.ts';
 
@@ -114,13 +114,11 @@ export class CanisterInstance {
     const abi: Record<string, unknown> = {
       [ABI_IMPORTS.memory]: heap.memory,
       [ABI_IMPORTS.dirtyMap]: heap.dirtyMap,
+      [ABI_IMPORTS.undo]: heap.undoMemory,
       [ABI_IMPORTS.outOfInstructions]: (): void => {
         throw meter.limitTrap();
       },
       [ABI_IMPORTS.firstWrite]: (page: number): void => heap.firstWrite(page),
-      mark_written: (start: bigint, length: bigint): void => {
-        heap.markWritten(Number(start), Number(length));
-      },
       [ABI_IMPORTS.memoryGrow]: (delta: bigint): bigint => {
         const previous = heap.grow(BigInt.asIntN(64, delta));
         if (previous >= 0n && self.pagesGlobalRef) self.pagesGlobalRef.value = heap.sizePages();
@@ -129,7 +127,8 @@ export class CanisterInstance {
     };
     if ('pages' in ABI_IMPORTS) abi['pages'] = this.pagesImport();
 
-    this.meter.begin(options.startInstructionLimit ?? START_FUNCTION_BUDGET);
+    const startLimit = options.startInstructionLimit ?? START_FUNCTION_BUDGET;
+    this.meter.begin(startLimit);
     this.api.state = new ExecutionState(options.startInputs);
     let instance: WebAssembly.Instance;
     try {
@@ -137,6 +136,36 @@ export class CanisterInstance {
         ic0: this.api.imports() as unknown as WebAssembly.ModuleImports,
         [ABI_MODULE]: abi as WebAssembly.ModuleImports,
       });
+      const exports = instance.exports;
+      const counter = exports[ABI_EXPORTS.counter];
+      const undoCount = exports[ABI_EXPORTS.undoCount];
+      const undoList = exports[ABI_EXPORTS.undoList];
+      if (
+        !(counter instanceof WebAssembly.Global) ||
+        !(undoCount instanceof WebAssembly.Global) ||
+        !(undoList instanceof WebAssembly.Global)
+      ) {
+        throw new Error('instrumented module lacks the counter or undo-log exports');
+      }
+      this.undoGlobals = { count: undoCount, list: undoList };
+      this.heap.attach(this.undoGlobals);
+      this.meter.attach(counter);
+      this.meter.begin(startLimit);
+      const pages = exports[ABI_EXPORTS.pages];
+      this.pagesGlobal = pages instanceof WebAssembly.Global ? pages : undefined;
+      this.pagesGlobalRef = this.pagesGlobal ?? this.importedPages;
+      if (this.pagesGlobalRef) this.pagesGlobalRef.value = this.heap.sizePages();
+      // The start function runs after instantiation (the instrumented module exports it instead of
+      // declaring a start section), so that running out of instructions in it is recognizable.
+      const start = exports[ABI_EXPORTS.start];
+      if (typeof start === 'function') {
+        try {
+          (start as () => void)();
+        } catch (e) {
+          throw this.classify(e);
+        }
+        if (this.meter.exceeded()) throw this.meter.limitTrap();
+      }
     } catch (e) {
       if (e instanceof WebAssembly.LinkError) throw e;
       throw classifyThrown(e);
@@ -146,14 +175,7 @@ export class CanisterInstance {
     }
     this.instance = instance;
     const exports = instance.exports;
-    const counter = exports[ABI_EXPORTS.counter];
-    if (!(counter instanceof WebAssembly.Global)) throw new Error('instrumented module lacks the counter export');
-    this.startInstructions = (options.startInstructionLimit ?? START_FUNCTION_BUDGET) - (counter.value as bigint);
-    this.meter.attach(counter);
-    const pages = exports[ABI_EXPORTS.pages];
-    this.pagesGlobal = pages instanceof WebAssembly.Global ? pages : undefined;
-    this.pagesGlobalRef = this.pagesGlobal ?? this.importedPages;
-    if (this.pagesGlobalRef) this.pagesGlobalRef.value = this.heap.sizePages();
+    this.startInstructions = this.meter.executed();
 
     this.globals = [];
     this.tables = [];
@@ -171,6 +193,14 @@ export class CanisterInstance {
   }
 
   private pagesGlobalRef: WebAssembly.Global | undefined;
+  private undoGlobals: UndoGlobals | undefined;
+
+  /** A thrown value as a trap: a Wasm trap while the counter is below zero is the instruction limit
+   * (function entries and loop headers execute `unreachable` when the budget is exhausted). */
+  private classify(e: unknown): ExecutionTrap {
+    if (e instanceof WebAssembly.RuntimeError && this.meter.exceeded()) return this.meter.limitTrap();
+    return classifyThrown(e);
+  }
   private importedPages: WebAssembly.Global | undefined;
 
   private pagesImport(): WebAssembly.Global {
@@ -190,6 +220,7 @@ export class CanisterInstance {
     this.api.state = state;
     this.heap.wasmMemoryLimit = request.wasmMemoryLimit;
     this.meter.begin(request.instructionLimit, request.reportedLimit ?? request.instructionLimit);
+    if (this.undoGlobals) this.heap.attach(this.undoGlobals);
     try {
       const fn = this.entryFunction(request.entry);
       if (request.entry.kind === 'callback') {
@@ -212,7 +243,7 @@ export class CanisterInstance {
         cyclesLeft: state.cyclesAvailable,
       };
     } catch (e) {
-      const trap = classifyThrown(e);
+      const trap = this.classify(e);
       return { ok: false, trap, backtrace: wasmBacktrace(e), instructions: this.meter.executed(), logs: state.out.logs };
     } finally {
       this.api.state = undefined;
@@ -230,7 +261,7 @@ export class CanisterInstance {
       return fn as (...args: Array<number | bigint>) => unknown;
     }
     const table = this.table0;
-    const fn = table && entry.fun < table.length ? (table.get(entry.fun) as unknown) : null;
+    const fn = table && entry.fun < Number(table.length) ? tableGet(table, entry.fun) : null;
     if (typeof fn !== 'function') {
       throw new ExecutionTrap({ kind: 'function-not-found', table: 0, index: entry.fun });
     }
@@ -291,4 +322,14 @@ function snapshotTable(t: WebAssembly.Table): unknown[] {
   const out = new Array<unknown>(t.length);
   for (let i = 0; i < t.length; i++) out[i] = t.get(i);
   return out;
+}
+
+/** table.get for table32 (number index) and table64 (bigint index) alike. */
+function tableGet(table: WebAssembly.Table, index: number): unknown {
+  try {
+    return table.get(index);
+  } catch (e) {
+    if (e instanceof TypeError) return (table.get as unknown as (i: bigint) => unknown)(BigInt(index));
+    throw e;
+  }
 }

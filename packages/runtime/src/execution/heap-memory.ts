@@ -1,11 +1,16 @@
 // The canister's Wasm heap (memory 0) as the host owns it, with an undo log that makes commit and
 // rollback cost O(pages written) instead of O(heap) (DESIGN decision 3).
 //
-// The instrumented module calls `first_write(page)` before the first store to each 4 KiB page in a
-// message; the host copies the page's committed content into the undo log and sets the page's byte in
-// the dirty map (memory 1), so the module stops calling for that page. Commit clears the dirty bytes
-// and forgets the log; rollback copies the saved pages back and restores the logical size. A
-// WebAssembly.Memory cannot shrink, so pages beyond the logical size stay physically present but zero.
+// The undo log lives in memory 2 (instrumentation-abi.ts): before the first store to each 4 KiB page
+// in a message, the instrumented module itself sets the page's byte in the dirty map (memory 1),
+// appends the page index to the list and copies the page's committed content into the next 4 KiB
+// slot; System API writes and bulk operations do the same from the host (firstWrite). Commit clears
+// the dirty bytes of the listed pages and empties the log; rollback copies the saved slots back and
+// restores the logical size. A WebAssembly.Memory cannot shrink, so pages beyond the logical size
+// stay physically present but zero.
+//
+// The slot count and list base are globals of the instance (`__mockic_undo_count`,
+// `__mockic_undo_list`); attach() hands the log over to another instance sharing this heap.
 import { DIRTY_PAGE_SIZE, WASM_PAGE_SIZE } from '../wasm/instrumentation-abi.ts';
 import type { HeapView } from '../system-api/host-interfaces.ts';
 import { ExecutionTrap } from './execution-trap.ts';
@@ -13,6 +18,8 @@ import { ExecutionTrap } from './execution-trap.ts';
 const PAGES_PER_WASM_PAGE = WASM_PAGE_SIZE / DIRTY_PAGE_SIZE; // 16
 /** Heap pages one 64 KiB page of the dirty map covers. */
 const MAP_COVERAGE = WASM_PAGE_SIZE;
+/** Bytes of memory 2 per undo slot: the page content plus its u32 list entry. */
+const SLOT_BYTES = DIRTY_PAGE_SIZE + 4;
 
 export interface HeapMemoryOptions {
   memory64: boolean;
@@ -22,20 +29,34 @@ export interface HeapMemoryOptions {
   maxPages: bigint;
 }
 
+/** The undo-log globals of an instance. */
+export interface UndoGlobals {
+  count: WebAssembly.Global;
+  list: WebAssembly.Global;
+}
+
 export class HeapMemory implements HeapView {
   readonly memory: WebAssembly.Memory;
   readonly dirtyMap: WebAssembly.Memory;
+  /** Memory 2: undo slots and the page list. */
+  readonly undoMemory: WebAssembly.Memory;
   readonly memory64: boolean;
   readonly maxPages: bigint;
   /** Bytes of the heap the Wasm memory limit allows in this message (undefined: no limit enforced). */
   wasmMemoryLimit: bigint | undefined;
   private pages: bigint;
   private committedPages: bigint;
-  /** Page index -> committed content of the page, for pages written since the last commit. */
-  private readonly undo = new Map<number, Uint8Array>();
   private heapBytes: Uint8Array;
   private mapBytes: Uint8Array;
-  /** Pages written since the last call of takeCheckpointPages (for persistence of the heap). */
+  private undoBytes: Uint8Array;
+  /** Slots memory 2 has room for; the list starts at capacity * 4096. */
+  private capacity = 0;
+  /** The attached instance's globals; before attach, the count lives in `ownCount`. */
+  private globals: UndoGlobals | undefined;
+  private ownCount = 0;
+  /** List entries of the current log already handed out by takeCheckpointPages. */
+  private checkpointed = 0;
+  /** Pages written since the last call of takeCheckpointPages, from logs already closed. */
   private readonly sinceCheckpoint = new Set<number>();
 
   constructor(options: HeapMemoryOptions) {
@@ -51,8 +72,29 @@ export class HeapMemory implements HeapView {
         } as unknown as WebAssembly.MemoryDescriptor)
       : new WebAssembly.Memory({ initial: Number(options.initialPages), maximum: Number(options.maxPages) });
     this.dirtyMap = new WebAssembly.Memory({ initial: mapPagesFor(Number(options.initialPages)) });
+    this.undoMemory = new WebAssembly.Memory({ initial: 0n, address: 'i64' } as unknown as WebAssembly.MemoryDescriptor);
     this.heapBytes = new Uint8Array(this.memory.buffer);
     this.mapBytes = new Uint8Array(this.dirtyMap.buffer);
+    this.undoBytes = new Uint8Array(this.undoMemory.buffer);
+    this.ensureUndoCapacity();
+  }
+
+  /** Makes `globals` (of a new instance importing this heap) hold the undo log from now on. */
+  attach(globals: UndoGlobals): void {
+    if (this.globals === globals) return;
+    const count = this.count();
+    this.globals = globals;
+    globals.count.value = count;
+    globals.list.value = BigInt(this.capacity * DIRTY_PAGE_SIZE);
+  }
+
+  private count(): number {
+    return this.globals ? (this.globals.count.value as number) : this.ownCount;
+  }
+
+  private setCount(n: number): void {
+    if (this.globals) this.globals.count.value = n;
+    else this.ownCount = n;
   }
 
   /** Logical size in Wasm pages (what memory.size returns). */
@@ -78,17 +120,36 @@ export class HeapMemory implements HeapView {
     return this.mapBytes;
   }
 
-  /** `first_write`: saves the committed content of a 4 KiB page before its first store. */
+  private undo(): Uint8Array {
+    if (this.undoBytes.buffer !== this.undoMemory.buffer || this.undoBytes.byteLength === 0) {
+      this.undoBytes = new Uint8Array(this.undoMemory.buffer);
+    }
+    return this.undoBytes;
+  }
+
+  private listEntry(undo: Uint8Array, k: number): number {
+    const at = this.capacity * DIRTY_PAGE_SIZE + 4 * k;
+    return ((undo[at] as number) | ((undo[at + 1] as number) << 8) | ((undo[at + 2] as number) << 16) | ((undo[at + 3] as number) << 24)) >>> 0;
+  }
+
+  /** Saves the committed content of a 4 KiB page before its first write (System API, bulk ops). */
   firstWrite(page: number): void {
     const heap = this.bytes();
     const start = page * DIRTY_PAGE_SIZE;
-    // A store beyond the memory traps right after this call; nothing to save.
+    // A write beyond the memory traps right after this call; nothing to save.
     if (page < 0 || start >= heap.byteLength) return;
     const map = this.map();
-    if (map[page] === 1) return;
+    if (map[page] !== 0) return;
+    const undo = this.undo();
+    const n = this.count();
+    undo.set(heap.subarray(start, start + DIRTY_PAGE_SIZE), n * DIRTY_PAGE_SIZE);
+    const at = this.capacity * DIRTY_PAGE_SIZE + 4 * n;
+    undo[at] = page & 0xff;
+    undo[at + 1] = (page >>> 8) & 0xff;
+    undo[at + 2] = (page >>> 16) & 0xff;
+    undo[at + 3] = page >>> 24;
     map[page] = 1;
-    this.undo.set(page, heap.slice(start, start + DIRTY_PAGE_SIZE));
-    this.sinceCheckpoint.add(page);
+    this.setCount(n + 1);
   }
 
   markWritten(offset: number, length: number): void {
@@ -96,7 +157,7 @@ export class HeapMemory implements HeapView {
     const map = this.map();
     const last = Math.floor((offset + length - 1) / DIRTY_PAGE_SIZE);
     for (let p = Math.floor(offset / DIRTY_PAGE_SIZE); p <= last; p++) {
-      if (map[p] !== 1) this.firstWrite(p);
+      if (map[p] === 0) this.firstWrite(p);
     }
   }
 
@@ -127,33 +188,60 @@ export class HeapMemory implements HeapView {
     const neededMapPages = mapPagesFor(Number(pages));
     const mapPages = this.dirtyMap.buffer.byteLength / WASM_PAGE_SIZE;
     if (neededMapPages > mapPages) this.dirtyMap.grow(neededMapPages - mapPages);
+    this.ensureUndoCapacity();
+  }
+
+  /** Keeps one undo slot per physical 4 KiB page of memory 0, moving the live list entries. */
+  private ensureUndoCapacity(): void {
+    const needed = this.memory.buffer.byteLength / DIRTY_PAGE_SIZE;
+    if (needed <= this.capacity) return;
+    const bytes = needed * SLOT_BYTES;
+    const have = this.undoMemory.buffer.byteLength;
+    if (bytes > have) {
+      const delta = Math.ceil((bytes - have) / WASM_PAGE_SIZE);
+      (this.undoMemory.grow as unknown as (d: bigint) => bigint)(BigInt(delta));
+    }
+    const undo = this.undo();
+    const n = this.count();
+    const from = this.capacity * DIRTY_PAGE_SIZE;
+    const to = needed * DIRTY_PAGE_SIZE;
+    if (n > 0) undo.copyWithin(to, from, from + 4 * n);
+    this.capacity = needed;
+    if (this.globals) this.globals.list.value = BigInt(to);
   }
 
   /** Pages written since the last commit or rollback. */
   pagesWritten(): number {
-    return this.undo.size;
+    return this.count();
+  }
+
+  /** Closes the current log: clears the dirty bytes (restoring the pages first on rollback). */
+  private closeLog(restore: boolean): number {
+    const map = this.map();
+    const undo = this.undo();
+    const n = this.count();
+    const heap = restore ? this.bytes() : undefined;
+    for (let k = n - 1; k >= 0; k--) {
+      const page = this.listEntry(undo, k);
+      if (heap) heap.set(undo.subarray(k * DIRTY_PAGE_SIZE, (k + 1) * DIRTY_PAGE_SIZE), page * DIRTY_PAGE_SIZE);
+      map[page] = 0;
+      if (k >= this.checkpointed) this.sinceCheckpoint.add(page);
+    }
+    this.checkpointed = 0;
+    this.setCount(0);
+    return n;
   }
 
   /** Makes the message's writes the committed state. Returns how many 4 KiB pages it wrote. */
   commit(): number {
-    const map = this.map();
-    const n = this.undo.size;
-    for (const page of this.undo.keys()) map[page] = 0;
-    this.undo.clear();
+    const n = this.closeLog(false);
     this.committedPages = this.pages;
     return n;
   }
 
   /** Restores the committed state: page contents and logical size. */
   rollback(): number {
-    const heap = this.bytes();
-    const map = this.map();
-    const n = this.undo.size;
-    for (const [page, saved] of this.undo) {
-      heap.set(saved, page * DIRTY_PAGE_SIZE);
-      map[page] = 0;
-    }
-    this.undo.clear();
+    const n = this.closeLog(true);
     this.pages = this.committedPages;
     return n;
   }
@@ -167,6 +255,10 @@ export class HeapMemory implements HeapView {
 
   /** The 4 KiB pages written since the previous call (whatever was committed or rolled back since). */
   takeCheckpointPages(): number[] {
+    const undo = this.undo();
+    const n = this.count();
+    for (let k = this.checkpointed; k < n; k++) this.sinceCheckpoint.add(this.listEntry(undo, k));
+    this.checkpointed = n;
     const pages = [...this.sinceCheckpoint].sort((a, b) => a - b);
     this.sinceCheckpoint.clear();
     return pages;

@@ -15,12 +15,42 @@ const loopWat = `(module (memory 1)
   (func (export "fill") (param i32) (memory.fill (i32.const 0) (i32.const 1) (local.get 0)))
   (func (export "nothing")))`;
 
-test('an infinite loop calls out_of_instructions', async () => {
+test('an infinite loop traps at a loop header with the counter below zero, without calling the host', async () => {
   const host = new InstrumentedHost(await compileWat(loopWat));
   host.counter = 1_000_000n;
-  assert.throws(() => host.fn<() => void>('spin')(), (e: unknown) => e instanceof OutOfInstructions);
-  assert.is(host.outOfInstructionsCalls, 1);
+  const spin = host.instance.exports['spin'] as () => void;
+  // the raw trap is a plain `unreachable`; only the counter tells it apart
+  assert.throws(() => spin(), (e: unknown) => e instanceof WebAssembly.RuntimeError && /unreachable/.test(e.message));
   assert.ok(host.counter < 0n);
+  host.counter = 1_000_000n;
+  assert.throws(() => host.fn<() => void>('spin')(), (e: unknown) => e instanceof OutOfInstructions);
+  assert.is(host.outOfInstructionsCalls, 0, 'no call to out_of_instructions at loop headers');
+  assert.ok(host.counter < 0n);
+});
+
+test('a genuine unreachable with budget left is not out of instructions', async () => {
+  const host = new InstrumentedHost(await compileWat(`(module (func (export "boom") (unreachable)))`));
+  host.counter = 1_000_000n;
+  assert.throws(
+    () => host.fn<() => void>('boom')(),
+    (e: unknown) => e instanceof WebAssembly.RuntimeError && !(e instanceof OutOfInstructions),
+  );
+  assert.ok(host.counter >= 0n);
+});
+
+test('a bulk operation beyond the budget still calls out_of_instructions (the $charge helper)', async () => {
+  const host = new InstrumentedHost(await compileWat(loopWat));
+  host.counter = 1000n;
+  assert.throws(() => host.fn<(n: number) => void>('fill')(50_000), (e: unknown) => e instanceof OutOfInstructions);
+  assert.is(host.outOfInstructionsCalls, 1);
+});
+
+test('a start function that never ends runs out of instructions', async () => {
+  const wasm = await compileWat(`(module (func $s (loop $l (br $l))) (start $s))`);
+  assert.throws(
+    () => new InstrumentedHost(wasm, { budget: 100_000n }),
+    (e: unknown) => e instanceof OutOfInstructions,
+  );
 });
 
 test('instructions of a loop of N iterations grow linearly with N', async () => {

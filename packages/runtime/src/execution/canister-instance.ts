@@ -287,8 +287,12 @@ export class CanisterInstance {
 
   /** Only the instance-local part of a rollback (globals, tables), for a discarded upgrade instance. */
   restoreGlobals(): void {
+    // Setting a WebAssembly.Global from JS is far slower than reading it, and a trap usually
+    // changes few of them: write back only the ones that differ.
     for (let i = 0; i < this.globals.length; i++) {
-      (this.globals[i] as WebAssembly.Global).value = this.globalSnapshot[i];
+      const g = this.globals[i] as WebAssembly.Global;
+      const saved = this.globalSnapshot[i];
+      if (!Object.is(g.value, saved)) g.value = saved;
     }
     for (let i = 0; i < this.tables.length; i++) {
       const table = this.tables[i] as WebAssembly.Table;

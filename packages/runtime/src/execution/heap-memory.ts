@@ -181,7 +181,13 @@ export class HeapMemory implements HeapView {
   private ensurePhysical(pages: bigint): void {
     const physical = BigInt(this.memory.buffer.byteLength / WASM_PAGE_SIZE);
     if (pages > physical) {
-      const delta = pages - physical;
+      // Grow the physical memory geometrically (by half again, within the maximum): canisters grow
+      // a page at a time, and each WebAssembly.Memory.grow costs tens of microseconds. Pages
+      // beyond the logical size stay zero and unreachable until a memory.grow makes them logical.
+      let target = physical + physical / 2n;
+      if (target < pages) target = pages;
+      if (target > this.maxPages) target = this.maxPages;
+      const delta = target - physical;
       if (this.memory64) (this.memory.grow as unknown as (d: bigint) => bigint)(delta);
       else this.memory.grow(Number(delta));
     }

@@ -45,3 +45,6 @@ export {
   JournaledPageFile,
 } from './state/index.ts';
 export type { Volume, OpenMode, StablePageStoreOptions, CheckpointGlobal, LoadedCheckpoint } from './state/index.ts';
+export * from './management/index.ts';
+export * from './threshold/index.ts';
+export * from './https-outcalls/index.ts';

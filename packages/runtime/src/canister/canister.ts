@@ -5,7 +5,7 @@
 // (heap, globals, stable memory, certified data, timer, outgoing calls) returns to the last committed
 // state, and the caller receives the IC's reject code, error code and wording.
 import { Principal } from '@dfinity/principal';
-import { CanisterInstance, type EntryPoint, type ExecutionResult, type TransactionalStableMemory } from '../execution/canister-instance.ts';
+import { CanisterInstance, type EntryPoint, type ExecutionResult, type InstanceDelta, type TransactionalStableMemory } from '../execution/canister-instance.ts';
 import { HeapMemory } from '../execution/heap-memory.ts';
 import { ExecutionTrap } from '../execution/execution-trap.ts';
 import type { ApiContext } from '../system-api/api-context.ts';
@@ -467,7 +467,7 @@ export class Canister {
     });
     if (!r.ok && cb.call.cleanup) {
       // The callback trapped: its effects are rolled back, then the cleanup callback runs.
-      this.settle(ctx, r, fx, true);
+      this.settle(ctx, r, fx, true, false);
       const cleanupInputs = this.inputs('C', cb.callee, EMPTY);
       cleanupInputs.rejectCode = inputs.rejectCode;
       cleanupInputs.mayRespond = false;
@@ -509,6 +509,36 @@ export class Canister {
     return fx;
   }
 
+  /** A long execution whose slices are still running (deterministic time slicing). */
+  private paused:
+    | { ctx: CallContext; result: ExecutionResult; delta: InstanceDelta | undefined; roundsLeft: number; commit: boolean }
+    | undefined;
+
+  /** Whether a long execution is in progress: the canister runs no other message until it ends. */
+  get isPaused(): boolean {
+    return this.paused !== undefined;
+  }
+
+  /** Rounds the paused execution still needs (0 when none is paused). */
+  get pausedRoundsLeft(): number {
+    return this.paused?.roundsLeft ?? 0;
+  }
+
+  /** One more round of the paused execution; at its last slice its effects are applied and routed. */
+  continuePaused(): ExecutionEffects | undefined {
+    const p = this.paused;
+    if (!p) return undefined;
+    p.roundsLeft--;
+    if (p.roundsLeft > 0) return undefined;
+    this.paused = undefined;
+    const fx = emptyEffects();
+    const instance = this.instance;
+    if (!instance) return fx;
+    if (p.delta) instance.applyDelta(p.delta);
+    this.settle(p.ctx, p.result, fx, p.commit, false);
+    return fx;
+  }
+
   /** Responses the system owes to best-effort callbacks whose deadline passed. */
   expiredCallbacks(now: bigint): CanisterResponse[] {
     return this.calls.expired(now).map((cb) => ({
@@ -526,8 +556,20 @@ export class Canister {
   }
 
   /** After one execution in call context `ctx`: commit or roll back, register calls, route answers. */
-  private settle(ctx: CallContext, r: ExecutionResult, fx: ExecutionEffects, commit: boolean): void {
+  private settle(ctx: CallContext, r: ExecutionResult, fx: ExecutionEffects, commit: boolean, mayPause = true): void {
     const instance = this.instance as CanisterInstance;
+    const slice = this.env.limits.instructionsPerSlice;
+    if (mayPause && commit && slice > 0n && r.instructions > slice) {
+      // Deterministic time slicing: the message took ceil(instructions / slice) slices, so its
+      // effects appear only after that many rounds. Until then the committed state stays as it
+      // was (queries see it) and the canister runs nothing else.
+      const slices = (r.instructions + slice - 1n) / slice;
+      let delta: InstanceDelta | undefined;
+      if (r.ok) delta = instance.captureDelta();
+      else instance.rollback();
+      this.paused = { ctx, result: r, delta, roundsLeft: Number(slices - 1n), commit };
+      return;
+    }
     fx.instructions += r.instructions;
     ctx.instructions += r.instructions;
     this.executionStats.executions++;
@@ -647,6 +689,22 @@ export class Canister {
     return { result: this.responseOf(r), instructions: r.instructions };
   }
 
+  /** An HTTPS outcall's transform: the query method `method` runs in context TQ (nothing committed). */
+  runTransform(method: string, arg: Uint8Array): { result: CallResult; instructions: bigint } {
+    const instance = this.instance;
+    const module = this.module;
+    if (!instance || !module) return { result: this.errorResult(this.noModule()), instructions: 0n };
+    if (module.methods.get(method) !== 'query') return { result: this.errorResult(this.methodNotFound('query', method)), instructions: 0n };
+    const r = instance.run({
+      entry: { kind: 'export', name: exportName('query', method) },
+      inputs: this.inputs('TQ', Principal.managementCanister(), arg),
+      instructionLimit: this.env.limits.instructionsPerQuery,
+    });
+    instance.rollback();
+    if (!r.ok) return { result: this.trapResult(r), instructions: r.instructions };
+    return { result: this.responseOf(r), instructions: r.instructions };
+  }
+
   /** canister_inspect_message: whether the canister accepts an ingress message (nothing committed). */
   inspect(method: string, arg: Uint8Array, caller: Principal): { accepted: boolean; error?: UserError; instructions: bigint } {
     const instance = this.instance;
@@ -752,4 +810,89 @@ export class Canister {
     const text = t.kind === 'called-trap' ? t.message : trap.message;
     this.log.append(this.env.now(), `[TRAP]: ${text}`);
   }
+  // >>> management canister support (owned by the management layer)
+
+  /**
+   * A copy of the committed execution state (canister snapshots): module, heap bytes (its logical
+   * size), mutable globals, stable memory, certified data and global timer. Undefined when empty.
+   * The copies are independent of the canister: later writes do not reach them.
+   */
+  captureExecutionState():
+    | {
+        module: CanisterModule;
+        heap: Uint8Array;
+        globals: Array<number | bigint>;
+        stable: Uint8Array;
+        certifiedData: Uint8Array;
+        globalTimer: bigint;
+      }
+    | undefined {
+    const module = this.module;
+    const instance = this.instance;
+    if (!module || !instance) return undefined;
+    const heap = instance.heap.bytes().slice(0, instance.heap.byteLength());
+    const stable = this.stable;
+    const stableBytes = new Uint8Array(stable ? Number(stable.sizePages()) * 65536 : 0);
+    if (stable && stableBytes.length > 0) stable.read(0n, stableBytes);
+    return {
+      module,
+      heap,
+      globals: instance.globalValues(),
+      stable: stableBytes,
+      certifiedData: this.certifiedData.slice(),
+      globalTimer: this.globalTimer,
+    };
+  }
+
+  /**
+   * Replaces the execution state with a captured one (load_canister_snapshot): a fresh instance of
+   * the captured module whose heap, globals and stable memory are overwritten with the captured
+   * bytes, then certified data (and the global timer when asked). Throws UserError when the module
+   * cannot be instantiated; the canister is then unchanged. Does not touch the canister version.
+   */
+  restoreExecutionState(
+    state: {
+      module: CanisterModule;
+      heap: Uint8Array;
+      globals: ReadonlyArray<number | bigint>;
+      stable: Uint8Array;
+      certifiedData: Uint8Array;
+      globalTimer: bigint;
+    },
+    options: { restoreGlobalTimer?: boolean } = {},
+  ): void {
+    const WASM_PAGE = 65536;
+    const stable = this.env.createStableMemory(this.id);
+    let instance: CanisterInstance;
+    try {
+      instance = this.instantiate(state.module, stable, undefined, Principal.managementCanister(), this.env.limits.instructionsPerInstallCode);
+    } catch (e) {
+      stable.delete();
+      throw this.installError(e);
+    }
+    // Whatever the start function did is committed and then overwritten by the captured state.
+    instance.commit();
+    const heap = instance.heap;
+    heap.resetCommittedSize(BigInt(Math.ceil(state.heap.length / WASM_PAGE)));
+    const bytes = heap.bytes();
+    bytes.set(state.heap);
+    bytes.fill(0, state.heap.length);
+    instance.setGlobalValues([...state.globals]);
+    instance.syncPages();
+    const pages = BigInt(Math.ceil(state.stable.length / WASM_PAGE));
+    const have = stable.sizePages();
+    if (pages > have) stable.grow(pages - have);
+    for (let at = 0; at < state.stable.length; at += WASM_PAGE) {
+      const page = state.stable.subarray(at, at + WASM_PAGE);
+      if (page.some((b) => b !== 0)) stable.write(BigInt(at), page);
+    }
+    stable.commit();
+    this.stable?.delete();
+    this.stable = stable;
+    this.module = state.module;
+    this.instance = instance;
+    this.certifiedData = state.certifiedData.slice();
+    if (options.restoreGlobalTimer) this.globalTimer = state.globalTimer;
+  }
+  // <<< management canister support
 }

@@ -7,7 +7,8 @@ import { ABI_EXPORTS, ABI_IMPORTS, ABI_MODULE, START_FUNCTION_BUDGET } from '../
 import { SystemApi } from '../system-api/system-api.ts';
 import { ExecutionState, type ExecutionInputs, type ExecutionOutputs } from '../system-api/execution-state.ts';
 import type { StableMemoryAccess } from '../system-api/host-interfaces.ts';
-import { HeapMemory, type UndoGlobals } from './heap-memory.ts';
+import { HeapMemory, type HeapDelta, type UndoGlobals } from './heap-memory.ts';
+import type { StableDelta } from '../state/stable-page-store.ts';
 import { CounterMeter } from './instruction-meter.ts';
 import { classifyThrown, ExecutionTrap, wasmBacktrace } from './execution-trap.ts';
 
@@ -15,6 +16,15 @@ import { classifyThrown, ExecutionTrap, wasmBacktrace } from './execution-trap.t
 export interface TransactionalStableMemory extends StableMemoryAccess {
   commit(): { pagesWritten: number };
   rollback(): void;
+  captureDelta(): StableDelta;
+  applyDelta(delta: StableDelta): void;
+}
+
+/** Everything a run changed, as data: applied later and committed, it has the run's effect. */
+export interface InstanceDelta {
+  heap: HeapDelta;
+  stable: StableDelta;
+  globals: GlobalValue[];
 }
 
 /** What the instance needs of a compiled module. */
@@ -275,6 +285,28 @@ export class CanisterInstance {
     this.globalSnapshot = this.globals.map((g) => g.value as GlobalValue);
     if (this.tables.length > 0) this.tableSnapshot = this.tables.map((t) => snapshotTable(t));
     return { heapPages, stablePages: pagesWritten };
+  }
+
+  /** Takes the last run's effects out as data and rolls back (deterministic time slicing: the
+   * effects become visible only when the message's last slice completes). */
+  captureDelta(): InstanceDelta {
+    const delta: InstanceDelta = {
+      heap: this.heap.captureDelta(),
+      stable: this.stable.captureDelta(),
+      globals: this.globalValues(),
+    };
+    this.rollback();
+    return delta;
+  }
+
+  /** Re-applies captured effects as uncommitted state; commit() makes them the committed state. */
+  applyDelta(delta: InstanceDelta): void {
+    this.heap.applyDelta(delta.heap);
+    this.stable.applyDelta(delta.stable);
+    for (let i = 0; i < this.globals.length && i < delta.globals.length; i++) {
+      (this.globals[i] as WebAssembly.Global).value = delta.globals[i];
+    }
+    this.syncPages();
   }
 
   /** Returns heap, stable memory, globals and tables to the committed state. */

@@ -21,6 +21,12 @@ const MAP_COVERAGE = WASM_PAGE_SIZE;
 /** Bytes of memory 2 per undo slot: the page content plus its u32 list entry. */
 const SLOT_BYTES = DIRTY_PAGE_SIZE + 4;
 
+/** A message's effect on the heap, as data. */
+export interface HeapDelta {
+  pages: Array<[number, Uint8Array]>;
+  sizePages: bigint;
+}
+
 export interface HeapMemoryOptions {
   memory64: boolean;
   /** Declared initial size, in Wasm pages. */
@@ -250,6 +256,33 @@ export class HeapMemory implements HeapView {
     const n = this.closeLog(true);
     this.pages = this.committedPages;
     return n;
+  }
+
+  /** The pages written since the last commit with their current content, and the logical size:
+   * the effect of the running message as data, to apply later (deterministic time slicing). */
+  captureDelta(): HeapDelta {
+    const undo = this.undo();
+    const heap = this.bytes();
+    const n = this.count();
+    const pages: Array<[number, Uint8Array]> = [];
+    for (let k = 0; k < n; k++) {
+      const page = this.listEntry(undo, k);
+      const start = page * DIRTY_PAGE_SIZE;
+      pages.push([page, heap.slice(start, start + DIRTY_PAGE_SIZE)]);
+    }
+    return { pages, sizePages: this.pages };
+  }
+
+  /** Re-applies a captured delta on top of the committed state, as uncommitted writes. */
+  applyDelta(delta: HeapDelta): void {
+    if (delta.sizePages > this.pages) {
+      this.ensurePhysical(delta.sizePages);
+      this.pages = delta.sizePages;
+    }
+    for (const [page, content] of delta.pages) {
+      this.markWritten(page * DIRTY_PAGE_SIZE, DIRTY_PAGE_SIZE);
+      this.bytes().set(content, page * DIRTY_PAGE_SIZE);
+    }
   }
 
   /** Sets the logical size after a restore from a checkpoint or snapshot (committed, no undo). */

@@ -15,6 +15,8 @@ import { StablePageStore } from '../state/stable-page-store.ts';
 import { sharedCompilationCache, type CompilationCache } from '../wasm/compilation-cache.ts';
 import { canisterModuleOf } from './canister-module-of.ts';
 import { principalKey } from './principal-key.ts';
+import { installManagementCanister } from '../management/install-management-canister.ts';
+import type { ManagementCanister } from '../management/management-canister.ts';
 import { CanisterIdAllocator } from './canister-id-allocator.ts';
 import { Clock, DEFAULT_START_TIME_NANOS } from './clock.ts';
 import { IngressHistory, type IngressRecord } from '../scheduler/ingress-history.ts';
@@ -48,6 +50,8 @@ export interface ReplicaOptions {
   debugPrint?: boolean | ((canisterId: string, line: string) => void);
   /** Use a private compilation cache instead of the process-wide one. */
   compilationCache?: CompilationCache;
+  /** Seed of every source of randomness (raw_rand, threshold master keys): a run replays exactly. */
+  seed?: Uint8Array | string | bigint | number;
 }
 
 export interface InstallCanisterOptions {
@@ -66,6 +70,8 @@ export interface CallOptions {
 /** A request to the management canister, handed to its implementation. */
 export interface ManagementRequestHandler {
   handle(req: CanisterRequest, replica: Replica): void;
+  /** Query calls to aaaaa-aa (fetch_canister_logs). */
+  query?(method: string, arg: Uint8Array, sender: Principal, replica: Replica): CallResult;
   /** Called once per round, for answers that wait (stop_canister, HTTPS outcalls). */
   onRound?(replica: Replica): void;
 }
@@ -117,8 +123,16 @@ export class Replica {
   }
 
   static async create(options: ReplicaOptions = {}): Promise<Replica> {
-    return new Replica(options);
+    const replica = new Replica(options);
+    replica.managementCanister = installManagementCanister(replica, {
+      seed: options.seed,
+      chargeCycles: options.chargeCycles !== false,
+    });
+    return replica;
   }
+
+  /** The management canister (aaaaa-aa): register further methods or reach its state here. */
+  managementCanister!: ManagementCanister;
 
   /** Installs the management canister implementation (aaaaa-aa). */
   setManagementCanister(handler: ManagementRequestHandler): void {
@@ -296,6 +310,11 @@ export class Replica {
       for (const resp of c.expiredCallbacks(now)) this.enqueue(c.id, { response: resp });
     }
     for (const c of [...this.canisters.values()]) {
+      if (c.isPaused) {
+        const fx = c.continuePaused();
+        if (fx) this.applyEffects(fx);
+        continue;
+      }
       if (c.globalTimer !== 0n && c.globalTimer <= now && c.installedModule) {
         c.globalTimer = 0n;
         this.applyEffects(c.runSystemTask('canister_global_timer'));
@@ -316,7 +335,7 @@ export class Replica {
           this.queues.delete(key);
           continue;
         }
-        while (queue.length > 0) {
+        while (queue.length > 0 && !c.isPaused) {
           const item = queue.shift() as { request: CanisterRequest } | { response: CanisterResponse };
           progressed = true;
           if ('request' in item) {
@@ -362,6 +381,9 @@ export class Replica {
     arg: Uint8Array,
     options: CallOptions & { dataCertificate?: Uint8Array } = {},
   ): { result: CallResult; instructions: bigint } {
+    if (principalKey(canisterId) === MANAGEMENT_CANISTER_ID && this.management?.query) {
+      return { result: this.management.query(method, arg, options.sender ?? Principal.anonymous(), this), instructions: 0n };
+    }
     const outcome = executeQuery(
       { find: (id) => this.findCanister(id), sameSubnet: (_a, b) => this.canisters.has(principalKey(b)) },
       canisterId,

@@ -23,6 +23,13 @@ export interface StablePageStoreOptions {
   maxPages?: bigint;
 }
 
+/** Uncommitted stable-memory writes as data. */
+export interface StableDelta {
+  pages: Map<number, Uint8Array>;
+  sizePages: bigint;
+  discardCommitted: boolean;
+}
+
 /** Stable memory of one canister on a volume. Offsets in bytes, sizes in 64 KiB Wasm pages. */
 export class StablePageStore implements StableMemoryAccess {
   private file: JournaledPageFile;
@@ -136,6 +143,21 @@ export class StablePageStore implements StableMemoryAccess {
     this.dirty.clear();
     this.currentPages = this.committedPages;
     this.discardCommitted = false;
+  }
+
+  /** The uncommitted writes and size as data, to apply later (deterministic time slicing). */
+  captureDelta(): StableDelta {
+    const pages = new Map<number, Uint8Array>();
+    for (const [page, buf] of this.dirty) pages.set(page, buf.slice());
+    return { pages, sizePages: this.currentPages, discardCommitted: this.discardCommitted };
+  }
+
+  /** Re-applies a captured delta as uncommitted writes. */
+  applyDelta(delta: StableDelta): void {
+    this.dirty.clear();
+    for (const [page, buf] of delta.pages) this.dirty.set(page, buf.slice());
+    this.currentPages = delta.sizePages;
+    this.discardCommitted = delta.discardCommitted;
   }
 
   /** How many 4 KiB pages the next commit would write. */

@@ -28,6 +28,8 @@ export { DEFAULT_START_TIME_NANOS };
 export const DEFAULT_CANISTER_CYCLES = 100_000_000_000_000n;
 /** Rounds `update` runs before it gives up on a message that never completes. */
 const MAX_ROUNDS_PER_CALL = 10_000;
+/** Requests one canister may have queued at another (the replica's per-pair queue capacity). */
+const QUEUE_CAPACITY = 500;
 /** Passes over the canisters within one round (messages between canisters travel within a round). */
 const MAX_PASSES_PER_ROUND = 1_000;
 
@@ -443,7 +445,27 @@ export class Replica {
       this.respond(req.origin, rejectResult(new UserError(ErrorCode.CanisterNotFound, `Canister ${principalKey(req.receiver)} not found`)), req.cycles);
       return;
     }
+    if (req.origin.kind === 'canister' && this.queueFull(req)) {
+      this.respond(
+        req.origin,
+        rejectResult(
+          new UserError(ErrorCode.CanisterQueueFull, `Canister ${principalKey(req.receiver)}'s input queue from ${principalKey(req.sender)} is full`),
+        ),
+        req.cycles,
+      );
+      return;
+    }
     this.enqueue(req.receiver, { request: req });
+  }
+
+  /** The IC keeps at most QUEUE_CAPACITY messages in flight between a pair of canisters. */
+  private queueFull(req: CanisterRequest): boolean {
+    const q = this.queues.get(principalKey(req.receiver));
+    if (!q || q.length < QUEUE_CAPACITY) return false;
+    const sender = principalKey(req.sender);
+    let n = 0;
+    for (const item of q) if ('request' in item && principalKey(item.request.sender) === sender) n++;
+    return n >= QUEUE_CAPACITY;
   }
 
   private enqueue(id: Principal, item: { request: CanisterRequest } | { response: CanisterResponse }): void {

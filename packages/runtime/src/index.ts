@@ -13,6 +13,8 @@ export type { IngressRecord, IngressStatus } from './scheduler/ingress-history.t
 export { executeQuery, defaultQueryLimits } from './scheduler/query-engine.ts';
 export type { QueryLimits, QueryOutcome } from './scheduler/query-engine.ts';
 export { Clock } from './replica/clock.ts';
+export { Subnet, chargesCycles } from './replica/subnet.ts';
+export type { SubnetConfig, SubnetKind } from './replica/subnet.ts';
 export { MANAGEMENT_CANISTER_ID } from './replica/replica.ts';
 export type { ManagementRequestHandler } from './replica/replica.ts';
 export { CanisterLog } from './canister/canister-log.ts';

@@ -32,8 +32,12 @@ export class CanisterIdAllocator {
   readonly subnetId: Principal;
   private nextIndex: bigint;
 
-  constructor(range: CanisterIdRange = DEFAULT_APPLICATION_RANGE, subnetSeed = 'mockic application subnet') {
+  /** Every range routed to the subnet (ids are allocated from the first). */
+  readonly ranges: CanisterIdRange[];
+
+  constructor(range: CanisterIdRange = DEFAULT_APPLICATION_RANGE, subnetSeed = 'mockic application subnet', ranges?: CanisterIdRange[]) {
     this.range = range;
+    this.ranges = ranges && ranges.length > 0 ? ranges : [range];
     this.nextIndex = range.start;
     // A subnet id has the shape of a self-authenticating principal (hash + 0x02), derived from a seed.
     const hash = sha224(new TextEncoder().encode(subnetSeed));
@@ -46,7 +50,7 @@ export class CanisterIdAllocator {
   /** Whether `id` lies in this subnet's range. */
   contains(id: Principal): boolean {
     const i = canisterIndexOf(id);
-    return i !== undefined && i >= this.range.start && i <= this.range.end;
+    return i !== undefined && this.ranges.some((r) => i >= r.start && i <= r.end);
   }
 
   next(): Principal {

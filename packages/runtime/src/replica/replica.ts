@@ -6,7 +6,7 @@ import { Principal } from '@dfinity/principal';
 import { Canister, type CanisterEnvironment, type CanisterSettings, type CanisterStableMemory, type InstallMode } from '../canister/canister.ts';
 import type { CanisterModule } from '../canister/canister-module.ts';
 import { resolveLimits, type ExecutionLimits } from '../config/execution-limits.ts';
-import { FeeSchedule, type FeeConfig } from '../cycles/fee-schedule.ts';
+import type { FeeSchedule, FeeConfig } from '../cycles/fee-schedule.ts';
 import { ErrorCode } from '../errors/error-code.ts';
 import { RejectCode } from '../errors/reject-code.ts';
 import { UserError } from '../errors/user-error.ts';
@@ -17,7 +17,7 @@ import { canisterModuleOf } from './canister-module-of.ts';
 import { principalKey } from './principal-key.ts';
 import { installManagementCanister } from '../management/install-management-canister.ts';
 import type { ManagementCanister } from '../management/management-canister.ts';
-import { CanisterIdAllocator } from './canister-id-allocator.ts';
+import { Subnet, type SubnetConfig } from './subnet.ts';
 import { Clock, DEFAULT_START_TIME_NANOS } from './clock.ts';
 import { IngressHistory, type IngressRecord } from '../scheduler/ingress-history.ts';
 import type { CallOrigin, CallResult, CanisterRequest, CanisterResponse, ExecutionEffects } from '../scheduler/messages.ts';
@@ -52,6 +52,8 @@ export interface ReplicaOptions {
   debugPrint?: boolean | ((canisterId: string, line: string) => void);
   /** Use a private compilation cache instead of the process-wide one. */
   compilationCache?: CompilationCache;
+  /** Subnets (default: one application subnet of 13 nodes). */
+  subnets?: SubnetConfig[];
   /** Seed of every source of randomness (raw_rand, threshold master keys): a run replays exactly. */
   seed?: Uint8Array | string | bigint | number;
 }
@@ -79,7 +81,10 @@ export interface ManagementRequestHandler {
 }
 
 export class Replica {
+  /** The default subnet's id (the first application subnet). */
   readonly subnetId: Principal;
+  /** The subnets, in the order configured; canisters are created on the first application one by default. */
+  readonly subnets: Subnet[];
   readonly limits: ExecutionLimits;
   readonly queryLimits: QueryLimits;
   readonly fees: FeeSchedule;
@@ -88,8 +93,8 @@ export class Replica {
   readonly ingress = new IngressHistory();
   private readonly cache: CompilationCache;
   private readonly canisters = new Map<string, Canister>();
-  private readonly ids: CanisterIdAllocator;
-  private readonly env: CanisterEnvironment;
+  private readonly envs = new Map<Subnet, CanisterEnvironment>();
+  private readonly canisterSubnet = new Map<string, Subnet>();
   private stableFiles = 0;
   private messageCounter = 0;
   private roundNumber = 0n;
@@ -100,28 +105,33 @@ export class Replica {
   private constructor(options: ReplicaOptions) {
     this.limits = resolveLimits(options.limits);
     this.queryLimits = { ...defaultQueryLimits, perQuery: this.limits.instructionsPerQuery, ...options.queryLimits };
-    this.fees = new FeeSchedule(options.fees);
     this.volume = createVolume(options.stateDirectory ? { directory: options.stateDirectory } : {});
     this.cache = options.compilationCache ?? sharedCompilationCache;
     this.clock = new Clock({ time: options.time, live: options.liveTime });
-    this.ids = new CanisterIdAllocator();
-    this.subnetId = this.ids.subnetId;
+    const configs = options.subnets && options.subnets.length > 0 ? options.subnets : [{ kind: 'application' as const }];
+    const chargeCycles = options.chargeCycles !== false;
+    this.subnets = configs.map((c, i) => new Subnet(c, i, { limits: options.limits, fees: options.fees, chargeCycles }));
+    const main = this.subnets.find((s) => s.kind === 'application') ?? (this.subnets[0] as Subnet);
+    this.subnetId = main.id;
+    this.fees = main.fees;
     const echo =
       typeof options.debugPrint === 'function'
         ? options.debugPrint
         : options.debugPrint
           ? (id: string, line: string) => console.log(`[Canister ${id}] ${line}`)
           : undefined;
-    this.env = {
-      subnetId: this.subnetId,
-      limits: this.limits,
-      costs: this.fees,
-      fees: options.chargeCycles === false ? undefined : this.fees,
-      compile: (wasm) => this.compile(wasm),
-      createStableMemory: (id) => this.createStableMemory(id),
-      now: () => this.clock.now(),
-      echo,
-    };
+    for (const subnet of this.subnets) {
+      this.envs.set(subnet, {
+        subnetId: subnet.id,
+        limits: subnet.limits,
+        costs: subnet.fees,
+        fees: subnet.chargesCycles ? subnet.fees : undefined,
+        compile: (wasm) => this.compile(wasm),
+        createStableMemory: (id) => this.createStableMemory(id),
+        now: () => this.clock.now(),
+        echo,
+      });
+    }
   }
 
   static async create(options: ReplicaOptions = {}): Promise<Replica> {
@@ -163,26 +173,36 @@ export class Replica {
 
   // ------------------------------------------------------------------ canisters
 
-  /** Creates an empty canister (provisional_create_canister_with_cycles). */
+  /** Creates an empty canister (provisional_create_canister_with_cycles) on `subnet` (default: the first application subnet). */
   createCanister(
-    options: { controllers?: Principal[]; cycles?: bigint; sender?: Principal; specifiedId?: Principal; settings?: Partial<CanisterSettings> } = {},
+    options: {
+      controllers?: Principal[];
+      cycles?: bigint;
+      sender?: Principal;
+      specifiedId?: Principal;
+      settings?: Partial<CanisterSettings>;
+      subnet?: Principal | Subnet;
+    } = {},
   ): Principal {
+    let subnet = this.defaultSubnet();
+    if (options.subnet) subnet = options.subnet instanceof Subnet ? options.subnet : this.subnet(options.subnet);
     let id: Principal;
     if (options.specifiedId) {
       id = options.specifiedId;
       if (this.canisters.has(principalKey(id))) {
         throw new UserError(ErrorCode.CanisterIdAlreadyExists, `Canister ${principalKey(id)} is already installed.`);
       }
-      this.ids.reserve(id);
+      subnet = this.subnets.find((s) => s.contains(id)) ?? subnet;
+      subnet.allocator.reserve(id);
     } else {
-      do id = this.ids.next();
+      do id = subnet.allocator.next();
       while (this.canisters.has(principalKey(id)));
     }
     const sender = options.sender ?? Principal.anonymous();
     const settings: CanisterSettings = {
       controllers: options.controllers ?? [sender],
       freezingThreshold: 2_592_000n,
-      wasmMemoryLimit: this.limits.defaultWasmMemoryLimit,
+      wasmMemoryLimit: subnet.limits.defaultWasmMemoryLimit,
       wasmMemoryThreshold: 0n,
       reservedCyclesLimit: 5_000_000_000_000n,
       computeAllocation: 0n,
@@ -191,8 +211,27 @@ export class Replica {
       environmentVariables: [],
       ...options.settings,
     };
-    this.canisters.set(principalKey(id), new Canister(id, this.env, settings, options.cycles ?? DEFAULT_CANISTER_CYCLES));
+    const key = principalKey(id);
+    this.canisters.set(key, new Canister(id, this.envs.get(subnet) as CanisterEnvironment, settings, options.cycles ?? DEFAULT_CANISTER_CYCLES));
+    this.canisterSubnet.set(key, subnet);
     return id;
+  }
+
+  /** The subnet a new canister goes to by default: the first application subnet, else the first. */
+  defaultSubnet(): Subnet {
+    return this.subnets.find((s) => s.kind === 'application') ?? (this.subnets[0] as Subnet);
+  }
+
+  /** The subnet with this id; throws UserError IC0404 when there is none. */
+  subnet(id: Principal): Subnet {
+    const s = this.subnets.find((x) => x.id.compareTo(id) === 'eq');
+    if (!s) throw new UserError(ErrorCode.SubnetNotFound, `Subnet ${id.toText()} not found`);
+    return s;
+  }
+
+  /** The subnet hosting a canister (or whose range contains its id). */
+  subnetOf(canisterId: Principal): Subnet | undefined {
+    return this.canisterSubnet.get(principalKey(canisterId)) ?? this.subnets.find((s) => s.contains(canisterId));
   }
 
   /** Removes a canister (delete_canister); its stable memory file goes with it. */
@@ -200,6 +239,7 @@ export class Replica {
     const c = this.canister(id);
     c.uninstall();
     this.canisters.delete(principalKey(id));
+    this.canisterSubnet.delete(principalKey(id));
     this.queues.delete(principalKey(id));
   }
 
@@ -270,7 +310,7 @@ export class Replica {
 
   /** Whether `id` is a canister id of this replica's subnet range. */
   hostsCanisterId(id: Principal): boolean {
-    return this.ids.contains(id) || this.canisters.has(principalKey(id));
+    return this.subnets.some((s) => s.contains(id)) || this.canisters.has(principalKey(id));
   }
 
   // ------------------------------------------------------------------ ingress and rounds
@@ -290,8 +330,9 @@ export class Replica {
     };
     // Induction: the receiver pays for the message's reception.
     const target = this.canisters.get(principalKey(canisterId));
-    if (target && this.env.fees) {
-      const fee = this.fees.ingress(BigInt(arg.length + method.length));
+    const targetSubnet = target ? this.subnetOf(canisterId) : undefined;
+    if (target && targetSubnet?.chargesCycles) {
+      const fee = targetSubnet.fees.ingress(BigInt(arg.length + method.length));
       target.balance = target.balance > fee ? target.balance - fee : 0n;
     }
     void record;
@@ -387,7 +428,7 @@ export class Replica {
       return { result: this.management.query(method, arg, options.sender ?? Principal.anonymous(), this), instructions: 0n };
     }
     const outcome = executeQuery(
-      { find: (id) => this.findCanister(id), sameSubnet: (_a, b) => this.canisters.has(principalKey(b)) },
+      { find: (id) => this.findCanister(id), sameSubnet: (a, b) => this.subnetOf(a) === this.subnetOf(b) && this.canisters.has(principalKey(b)) },
       canisterId,
       method,
       arg,

@@ -54,6 +54,8 @@ export interface InstallOptions {
   skipPreUpgrade?: boolean;
   /** Upgrade only: keep the Wasm heap (Motoko enhanced orthogonal persistence) or replace it. */
   wasmMemoryPersistence?: 'keep' | 'replace';
+  /** Apply deterministic time slicing: a long install takes effect after ceil(I / slice) rounds. */
+  timeSliced?: boolean;
 }
 
 export type SystemTask = 'canister_heartbeat' | 'canister_global_timer' | 'canister_on_low_wasm_memory';
@@ -153,7 +155,13 @@ export class Canister {
   // ------------------------------------------------------------------ lifecycle
 
   /** install_code. Throws UserError; on failure the canister is exactly as before. */
-  install(options: InstallOptions): { instructions: bigint } {
+  install(options: InstallOptions): { instructions: bigint; rounds: number } {
+    if (this.isPaused) {
+      throw new UserError(
+        ErrorCode.CanisterContractViolation,
+        `Canister ${this.idText} is currently executing a long message; install_code must wait until it completes.`,
+      );
+    }
     const module = this.compileOrReject(options.wasm);
     const limits = this.env.limits;
     const budget = limits.instructionsPerInstallCode;
@@ -177,6 +185,8 @@ export class Canister {
     }
     used += instance.startInstructions;
     this.appendLogs(instance.startLogs);
+    let certified: Uint8Array = EMPTY;
+    let timer = 0n;
     if (module.systemMethods.has('canister_init')) {
       const r = instance.run({
         entry: { kind: 'export', name: 'canister_init' },
@@ -193,22 +203,36 @@ export class Canister {
         throw r.trap.toUserError(this.idText, r.backtrace);
       }
       this.appendLogs(r.outputs.logs);
-      this.certifiedData = r.outputs.certifiedData ?? EMPTY;
-      this.globalTimer = r.outputs.globalTimer ?? 0n;
-    } else {
-      this.certifiedData = EMPTY;
-      this.globalTimer = 0n;
+      certified = r.outputs.certifiedData ?? EMPTY;
+      timer = r.outputs.globalTimer ?? 0n;
     }
     instance.commit();
-    this.stable?.delete();
-    this.stable = stable;
-    this.module = module;
-    this.instance = instance;
-    this.version += 1n;
-    return { instructions: used };
+    const swap = () => {
+      this.stable?.delete();
+      this.stable = stable;
+      this.module = module;
+      this.instance = instance;
+      this.certifiedData = certified;
+      this.globalTimer = timer;
+      this.version += 1n;
+    };
+    return this.finishInstall(swap, used, options);
   }
 
-  private upgrade(module: CanisterModule, options: InstallOptions, budget: bigint): { instructions: bigint } {
+  /** Applies a finished install now, or after its slices when it was long (deterministic time slicing). */
+  private finishInstall(apply: () => void, used: bigint, options: InstallOptions): { instructions: bigint; rounds: number } {
+    const slice = this.env.limits.instructionsPerInstallCodeSlice;
+    const rounds = options.timeSliced && slice > 0n && used > slice ? Number((used + slice - 1n) / slice) : 1;
+    if (rounds <= 1) {
+      apply();
+      return { instructions: used, rounds: 1 };
+    }
+    // The old code keeps answering queries meanwhile; no other message runs on the canister.
+    this.pendingInstall = { apply, roundsLeft: rounds - 1 };
+    return { instructions: used, rounds };
+  }
+
+  private upgrade(module: CanisterModule, options: InstallOptions, budget: bigint): { instructions: bigint; rounds: number } {
     const old = this.instance;
     const oldModule = this.module;
     const stable = this.stable;
@@ -288,14 +312,33 @@ export class Canister {
       if (r.outputs.certifiedData) certified = r.outputs.certifiedData;
       if (r.outputs.globalTimer !== undefined) timer = r.outputs.globalTimer;
     }
+    const swap = () => {
+      this.module = module;
+      this.instance = instance;
+      this.certifiedData = certified;
+      this.globalTimer = timer;
+      this.version += 1n;
+    };
+    const slice = this.env.limits.instructionsPerInstallCodeSlice;
+    if (options.timeSliced && slice > 0n && used > slice) {
+      // A long upgrade: its effects (on the kept or new heap, and on stable memory) are taken out
+      // as data and the old state restored, so the old code answers queries until the last slice.
+      const delta = instance.captureDelta();
+      old.rollback();
+      return this.finishInstall(
+        () => {
+          instance.applyDelta(delta);
+          instance.commit();
+          swap();
+        },
+        used,
+        options,
+      );
+    }
     if (!keep) old.heap.rollback(); // the old heap is discarded; drop its undo log
     instance.commit();
-    this.module = module;
-    this.instance = instance;
-    this.certifiedData = certified;
-    this.globalTimer = timer;
-    this.version += 1n;
-    return { instructions: used };
+    swap();
+    return { instructions: used, rounds: 1 };
   }
 
   /** uninstall_code: the module, heap, stable memory, certified data and timer are gone. */
@@ -514,18 +557,29 @@ export class Canister {
     | { ctx: CallContext; result: ExecutionResult; delta: InstanceDelta | undefined; roundsLeft: number; commit: boolean }
     | undefined;
 
+  /** A long install_code whose slices are still running. */
+  private pendingInstall: { apply: () => void; roundsLeft: number } | undefined;
+
   /** Whether a long execution is in progress: the canister runs no other message until it ends. */
   get isPaused(): boolean {
-    return this.paused !== undefined;
+    return this.paused !== undefined || this.pendingInstall !== undefined;
   }
 
   /** Rounds the paused execution still needs (0 when none is paused). */
   get pausedRoundsLeft(): number {
-    return this.paused?.roundsLeft ?? 0;
+    return this.paused?.roundsLeft ?? this.pendingInstall?.roundsLeft ?? 0;
   }
 
   /** One more round of the paused execution; at its last slice its effects are applied and routed. */
   continuePaused(): ExecutionEffects | undefined {
+    const install = this.pendingInstall;
+    if (install) {
+      install.roundsLeft--;
+      if (install.roundsLeft > 0) return undefined;
+      this.pendingInstall = undefined;
+      install.apply();
+      return emptyEffects();
+    }
     const p = this.paused;
     if (!p) return undefined;
     p.roundsLeft--;

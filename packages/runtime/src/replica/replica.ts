@@ -252,7 +252,9 @@ export class Replica {
     sender?: Principal;
     skipPreUpgrade?: boolean;
     wasmMemoryPersistence?: 'keep' | 'replace';
-  }): { instructions: bigint } {
+    /** Long installs take effect after ceil(I / slice) rounds (the management canister's path). */
+    timeSliced?: boolean;
+  }): { instructions: bigint; rounds: number } {
     const canister = this.canister(options.canisterId);
     const sender = options.sender ?? canister.settings.controllers[0] ?? Principal.anonymous();
     return canister.install({
@@ -262,6 +264,7 @@ export class Replica {
       sender,
       skipPreUpgrade: options.skipPreUpgrade,
       wasmMemoryPersistence: options.wasmMemoryPersistence,
+      timeSliced: options.timeSliced,
     });
   }
 

@@ -396,6 +396,24 @@ export class Replica {
       if (!progressed) break;
     }
     this.management?.onRound?.(this);
+    for (const listener of this.roundListeners) listener(this.roundNumber);
+  }
+
+  private readonly roundListeners = new Set<(round: bigint) => void>();
+
+  /** Calls `listener` after every round (the certifier signs the state tree once per round). Returns an unsubscribe function. */
+  onRound(listener: (round: bigint) => void): () => void {
+    this.roundListeners.add(listener);
+    return () => this.roundListeners.delete(listener);
+  }
+
+  /** The root public key canisters read with ic0.root_key_copy (DER, as the HTTP interface serves it). */
+  get rootKey(): Uint8Array | undefined {
+    return this.envs.values().next().value?.rootKey;
+  }
+
+  set rootKey(key: Uint8Array | undefined) {
+    for (const env of this.envs.values()) env.rootKey = key;
   }
 
   /** Runs rounds until the ingress message has an answer. */

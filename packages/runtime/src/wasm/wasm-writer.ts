@@ -121,6 +121,15 @@ export class WasmWriter {
   bytes(src: Uint8Array, start = 0, end = src.length): void {
     const n = end - start;
     this.ensure(n);
+    if (n <= 64) {
+      // Most copies are a few bytes (an instruction, a snippet): a loop beats subarray + set,
+      // which allocate a view each time.
+      const buf = this.buf;
+      let at = this.len;
+      for (let i = start; i < end; i++) buf[at++] = src[i] as number;
+      this.len = at;
+      return;
+    }
     this.buf.set(n === src.length && start === 0 ? src : src.subarray(start, end), this.len);
     this.len += n;
   }

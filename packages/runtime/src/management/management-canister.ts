@@ -445,6 +445,8 @@ export class ManagementCanister implements ManagementRequestHandler {
       }
       case 'take_canister_snapshot': {
         const c = this.controlled(a['canister_id'] as Principal, ctx, replica);
+        // A long (DTS) execution in progress: the replica's LongExecutionAlreadyInProgress.
+        if (c.isPaused) throw new UserError(ErrorCode.CanisterRejectedMessage, `The canister ${c.idText} is currently executing a long-running message.`);
         const replace = opt(a['replace_snapshot'] as Opt<Uint8Array>);
         if (replace) this.ownSnapshot(c, replace);
         else if (this.snapshots.count(c.id) >= this.snapshots.limitPerCanister) {
@@ -470,6 +472,8 @@ export class ManagementCanister implements ManagementRequestHandler {
       }
       case 'load_canister_snapshot': {
         const c = this.controlled(a['canister_id'] as Principal, ctx, replica);
+        // A long (DTS) execution in progress: the replica's LongExecutionAlreadyInProgress.
+        if (c.isPaused) throw new UserError(ErrorCode.CanisterRejectedMessage, `The canister ${c.idText} is currently executing a long-running message.`);
         const snapshotId = a['snapshot_id'] as Uint8Array;
         const snapshot = this.snapshots.get(snapshotId);
         if (!snapshot) throw errors.snapshotNotFound(c.idText, toHex(snapshotId));
@@ -521,6 +525,8 @@ export class ManagementCanister implements ManagementRequestHandler {
       sender: ctx.sender,
       specifiedId,
       settings: { ...settings, controllers: controllerSet(controllers) },
+      // A canister creates canisters on its own subnet; a user on the default subnet.
+      subnet: replica.findCanister(ctx.sender) ? replica.subnetOf(ctx.sender) : undefined,
     });
     const c = replica.canister(id);
     this.histories.delete(c.idText);

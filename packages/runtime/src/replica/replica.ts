@@ -22,6 +22,20 @@ import { Clock, DEFAULT_START_TIME_NANOS } from './clock.ts';
 import { IngressHistory, type IngressRecord } from '../scheduler/ingress-history.ts';
 import type { CallOrigin, CallResult, CanisterRequest, CanisterResponse, ExecutionEffects } from '../scheduler/messages.ts';
 import { defaultQueryLimits, executeQuery, type QueryLimits } from '../scheduler/query-engine.ts';
+// >>> https outcalls and threshold keys
+import type { HttpsOutcallQueue } from '../https-outcalls/https-outcall-queue.ts';
+import {
+  createHttpsOutcallQueue,
+  httpOutcallAnswerOf,
+  pendingOutcallOf,
+  registerHttpsOutcalls,
+  type HttpOutcallTag,
+  type HttpsOutcallResponse,
+  type PendingHttpsOutcall,
+} from '../management/https-outcall-methods.ts';
+import { callerFeesOf, registerThresholdMethods, thresholdSeedOf } from '../management/threshold-methods.ts';
+import { ThresholdSigner } from '../threshold/threshold-signer.ts';
+// <<< https outcalls and threshold keys
 
 export { DEFAULT_START_TIME_NANOS };
 /** Cycles a canister created by the test API starts with (100 T, as PocketIC's default top-up). */
@@ -140,6 +154,12 @@ export class Replica {
       seed: options.seed,
       chargeCycles: options.chargeCycles !== false,
     });
+    // >>> https outcalls and threshold keys
+    const thresholdSeed = thresholdSeedOf(options.seed);
+    replica.thresholdSignerInstance = new ThresholdSigner(thresholdSeed ? { seed: thresholdSeed } : {});
+    registerHttpsOutcalls(replica.managementCanister, replica, replica.httpsOutcalls);
+    registerThresholdMethods(replica.managementCanister, replica.thresholdSigner, callerFeesOf(replica));
+    // <<< https outcalls and threshold keys
     return replica;
   }
 
@@ -150,6 +170,39 @@ export class Replica {
   setManagementCanister(handler: ManagementRequestHandler): void {
     this.management = handler;
   }
+
+  // >>> https outcalls and threshold keys
+  /**
+   * HTTPS outcalls (aaaaa-aa's http_request) waiting for an answer. Answer them with
+   * respondToHttpsOutcall, or install a handler that answers each as it arrives:
+   * `replica.httpsOutcalls.setHandler((o) => ({ status: 200, body: '...' }))` (an async handler's
+   * answers arrive later: await `replica.httpsOutcalls.whenIdle()` before the next round).
+   */
+  readonly httpsOutcalls: HttpsOutcallQueue<HttpOutcallTag> = createHttpsOutcallQueue();
+  private thresholdSignerInstance: ThresholdSigner | undefined;
+
+  /** The subnet's threshold keys (ECDSA, Schnorr BIP340 and Ed25519), derived from ReplicaOptions.seed. */
+  get thresholdSigner(): ThresholdSigner {
+    return (this.thresholdSignerInstance ??= new ThresholdSigner());
+  }
+
+  /** The HTTPS outcalls canisters made that have no answer yet, oldest first (PocketIC's getPendingHttpsOutcalls). */
+  pendingHttpsOutcalls(): PendingHttpsOutcall[] {
+    return this.httpsOutcalls
+      .pending()
+      .map((o) => pendingOutcallOf(o, this.subnetOf(Principal.fromUint8Array(o.canisterId))?.id ?? this.subnetId));
+  }
+
+  /**
+   * Answers a pending outcall (PocketIC's mockPendingHttpsOutcall): `{ status, headers?, body? }`,
+   * `{ reject: { code, message } }`, or PocketIC's `{ type: 'success', statusCode, headers, body }` /
+   * `{ type: 'reject', statusCode, message }`. The canister gets the (transformed) answer in the next
+   * round. Throws if there is no pending outcall `requestId`.
+   */
+  respondToHttpsOutcall(requestId: number, response: HttpsOutcallResponse): void {
+    this.httpsOutcalls.respond(requestId, httpOutcallAnswerOf(response));
+  }
+  // <<< https outcalls and threshold keys
 
   // ------------------------------------------------------------------ clock
 

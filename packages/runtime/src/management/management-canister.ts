@@ -236,6 +236,16 @@ export class ManagementCanister implements ManagementRequestHandler {
 
   /** Answers stop_canister requests of canisters that have stopped: no open call contexts left. */
   onRound(replica: Replica): void {
+    for (let i = 0; i < this.pendingInstalls.length; ) {
+      const p = this.pendingInstalls[i] as (typeof this.pendingInstalls)[number];
+      if (p.canister.isPaused) {
+        i++;
+        continue;
+      }
+      this.pendingInstalls.splice(i, 1);
+      p.finish();
+      replica.respond(p.origin, { kind: 'reply', data: C.encodeReply([], []) }, p.cycles);
+    }
     for (const [key, pending] of [...this.pendingStops]) {
       const c = replica.findCanister(Principal.fromText(key));
       if (!c) {
@@ -408,16 +418,14 @@ export class ManagementCanister implements ManagementRequestHandler {
       }
       case 'install_code': {
         const c = this.controlled(a['canister_id'] as Principal, ctx, replica);
-        this.install(c, a['mode'] as InstallModeArg, a['wasm_module'] as Uint8Array, a['arg'] as Uint8Array, ctx, replica);
-        return empty();
+        return this.install(c, a['mode'] as InstallModeArg, a['wasm_module'] as Uint8Array, a['arg'] as Uint8Array, ctx, replica);
       }
       case 'install_chunked_code': {
         const target = this.controlled(a['target_canister'] as Principal, ctx, replica);
         const storeId = opt(a['store_canister'] as Opt<Principal>) ?? target.id;
         const storeCanister = this.controlled(storeId, ctx, replica, true);
         const wasm = this.assemble(storeCanister, a['chunk_hashes_list'] as Array<{ hash: Uint8Array }>, a['wasm_module_hash'] as Uint8Array);
-        this.install(target, a['mode'] as InstallModeArg, wasm, a['arg'] as Uint8Array, ctx, replica);
-        return empty();
+        return this.install(target, a['mode'] as InstallModeArg, wasm, a['arg'] as Uint8Array, ctx, replica);
       }
       case 'uninstall_code': {
         const c = this.controlled(a['canister_id'] as Principal, ctx, replica);
@@ -534,7 +542,7 @@ export class ManagementCanister implements ManagementRequestHandler {
     return id;
   }
 
-  private install(c: Canister, modeArg: InstallModeArg, wasm: Uint8Array, arg: Uint8Array, ctx: Ctx, replica: Replica): void {
+  private install(c: Canister, modeArg: InstallModeArg, wasm: Uint8Array, arg: Uint8Array, ctx: Ctx, replica: Replica): Outcome {
     let mode: InstallMode;
     let skipPreUpgrade: boolean | undefined;
     let wasmMemoryPersistence: 'keep' | 'replace' | undefined;
@@ -548,13 +556,34 @@ export class ManagementCanister implements ManagementRequestHandler {
       if (persistence) wasmMemoryPersistence = 'keep' in persistence ? 'keep' : 'replace';
     }
     const hadModule = c.installedModule !== undefined;
-    replica.installCode({ canisterId: c.id, wasm, arg, mode, sender: ctx.sender, skipPreUpgrade, wasmMemoryPersistence });
-    // Logs are purged when the canister is reinstalled (IC spec, fetch_canister_logs).
-    if (mode === 'reinstall' && hadModule) c.log.clear();
-    this.record(c, ctx, replica, {
-      code_deployment: { mode: { [mode]: null } as { install: null }, module_hash: c.moduleHash ?? new Uint8Array(32) },
+    const { rounds } = replica.installCode({
+      canisterId: c.id,
+      wasm,
+      arg,
+      mode,
+      sender: ctx.sender,
+      skipPreUpgrade,
+      wasmMemoryPersistence,
+      timeSliced: true,
     });
+    const finish = () => {
+      // Logs are purged when the canister is reinstalled (IC spec, fetch_canister_logs).
+      if (mode === 'reinstall' && hadModule) c.log.clear();
+      this.record(c, ctx, replica, {
+        code_deployment: { mode: { [mode]: null } as { install: null }, module_hash: c.moduleHash ?? new Uint8Array(32) },
+      });
+    };
+    if (rounds <= 1) {
+      finish();
+      return { reply: C.encodeReply([], []) };
+    }
+    // A long install (deterministic time slicing): answered when its last slice completes.
+    this.pendingInstalls.push({ canister: c, origin: ctx.origin, cycles: ctx.cycles, finish });
+    return { pending: true };
   }
+
+  /** install_code requests whose long execution is still running. */
+  private readonly pendingInstalls: Array<{ canister: Canister; origin: CallOrigin; cycles: bigint; finish: () => void }> = [];
 
   /** uninstall_code: the module and state go, open call contexts are rejected, logs are purged. */
   private uninstall(c: Canister, replica: Replica): void {

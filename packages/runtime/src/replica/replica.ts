@@ -392,7 +392,8 @@ export class Replica {
       target.balance = target.balance > fee ? target.balance - fee : 0n;
     }
     void record;
-    this.route(request);
+    // Ingress is inducted at the start of the next round, like everything else.
+    this.inducted.push(request);
     return messageId;
   }
 
@@ -405,6 +406,8 @@ export class Replica {
   tick(): void {
     this.roundNumber++;
     const now = this.clock.now();
+    const ingress = this.inducted.splice(0);
+    for (const req of ingress) this.route(req);
     for (const c of this.canisters.values()) {
       for (const resp of c.expiredCallbacks(now)) this.enqueue(c.id, { response: resp });
     }
@@ -451,6 +454,9 @@ export class Replica {
     this.management?.onRound?.(this);
     for (const listener of this.roundListeners) listener(this.roundNumber);
   }
+
+  /** Ingress messages submitted since the last round. */
+  private readonly inducted: CanisterRequest[] = [];
 
   private readonly roundListeners = new Set<(round: bigint) => void>();
 

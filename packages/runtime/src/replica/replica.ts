@@ -408,6 +408,7 @@ export class Replica {
     const now = this.clock.now();
     const ingress = this.inducted.splice(0);
     for (const req of ingress) this.route(req);
+    this.chargeIdleCycles(now);
     for (const c of this.canisters.values()) {
       for (const resp of c.expiredCallbacks(now)) this.enqueue(c.id, { response: resp });
     }
@@ -453,6 +454,29 @@ export class Replica {
     }
     this.management?.onRound?.(this);
     for (const listener of this.roundListeners) listener(this.roundNumber);
+  }
+
+  /** When each canister last paid for its storage and compute allocation (nanoseconds). */
+  private readonly idleChargedAt = new Map<Canister, bigint>();
+
+  /** Storage (per GiB per second) and compute allocation (per percent per second) since the last charge. */
+  private chargeIdleCycles(now: bigint): void {
+    for (const c of this.canisters.values()) {
+      const since = this.idleChargedAt.get(c);
+      this.idleChargedAt.set(c, now);
+      if (since === undefined || now <= since) continue;
+      const subnet = this.subnetOf(c.id);
+      if (!subnet?.chargesCycles) continue;
+      const seconds = (now - since) / 1_000_000_000n;
+      if (seconds === 0n) {
+        this.idleChargedAt.set(c, since); // keep accumulating until a whole second passed
+        continue;
+      }
+      const fee =
+        subnet.fees.storage(c.memoryUsage(), seconds) +
+        subnet.fees.scale(subnet.fees.config.computePercentAllocatedPerSecondFee * c.settings.computeAllocation * seconds);
+      c.balance = c.balance > fee ? c.balance - fee : 0n;
+    }
   }
 
   /** Ingress messages submitted since the last round. */

@@ -17,7 +17,7 @@ function externalFor(dir) {
     deps.some((d) => id === d || id.startsWith(`${d}/`));
 }
 
-export default packages.flatMap((name) => {
+const library = packages.flatMap((name) => {
   const dir = `packages/${name}`;
   const external = externalFor(dir);
   return [
@@ -44,3 +44,28 @@ export default packages.flatMap((name) => {
     },
   ];
 });
+
+// The CLI: one ESM entry (dist/cli.js) that bin/mockic.js imports, plus its declarations.
+const cliExternal = externalFor('packages/cli');
+const cli = [
+  {
+    input: 'packages/cli/src/cli.ts',
+    external: cliExternal,
+    output: { file: 'packages/cli/dist/cli.js', format: 'es', sourcemap: true },
+    plugins: [
+      typescript({
+        tsconfig: './tsconfig.base.json',
+        include: ['packages/cli/src/**/*.ts'],
+        compilerOptions: { declaration: false, noEmit: false, outDir: undefined, customConditions: undefined },
+      }),
+    ],
+  },
+  {
+    input: 'packages/cli/src/cli.ts',
+    external: cliExternal,
+    output: { file: 'packages/cli/dist/cli.d.ts', format: 'es' },
+    plugins: [dts({ tsconfig: './tsconfig.base.json' })],
+  },
+];
+
+export default [...library, ...cli];

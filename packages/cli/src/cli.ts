@@ -1,0 +1,85 @@
+// The mockic command line. Each command is a small function over the public packages; `main`
+// parses argv and returns the process exit code, so tests call it in-process.
+import { readFileSync } from 'node:fs';
+import { Replica, UserError, VERSION } from '@mockic/runtime';
+
+export const HELP = `mockic ${VERSION} — the Internet Computer in a box
+
+Usage:
+  mockic call <module.wasm> <method> [--arg-hex <hex>] [--query] [--init-arg-hex <hex>]
+      Installs the module in a fresh in-process replica, calls <method> once (an update unless
+      --query), and prints the reply as hex. Rejects print the IC error code and message (exit 1).
+  mockic --version       Prints the version.
+  mockic --help          Prints this text.
+`;
+
+function hexToBytes(hex: string): Uint8Array {
+  const clean = hex.replace(/^0x/, '');
+  if (!/^([0-9a-fA-F]{2})*$/.test(clean)) throw new Error(`not a hex string: ${hex}`);
+  const out = new Uint8Array(clean.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(clean.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+function bytesToHex(b: Uint8Array): string {
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+function option(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+type Out = { log: (s: string) => void; error: (s: string) => void };
+
+async function call(args: string[], out: Out): Promise<number> {
+  const positional: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    if (a === '--arg-hex' || a === '--init-arg-hex') i++;
+    else if (!a.startsWith('--')) positional.push(a);
+  }
+  const [wasmPath, method] = positional;
+  if (!wasmPath || !method) {
+    out.error('mockic call: expected <module.wasm> <method>');
+    return 2;
+  }
+  const replica = await Replica.create();
+  try {
+    const wasm = new Uint8Array(readFileSync(wasmPath));
+    const initArg = option(args, '--init-arg-hex');
+    const id = await replica.installCanister({ wasm, arg: initArg ? hexToBytes(initArg) : undefined });
+    const arg = hexToBytes(option(args, '--arg-hex') ?? '4449444c0000');
+    const reply = args.includes('--query') ? await replica.query(id, method, arg) : await replica.update(id, method, arg);
+    out.log(bytesToHex(reply));
+    return 0;
+  } catch (e) {
+    if (e instanceof UserError) {
+      out.error(`${e.errorCode} (reject code ${e.rejectCode}): ${e.description}`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+/** Runs the CLI; returns the exit code. */
+export async function main(argv: string[], out: Out = { log: console.log, error: console.error }): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case undefined:
+    case '--help':
+    case '-h':
+    case 'help':
+      out.log(HELP);
+      return 0;
+    case '--version':
+    case '-v':
+      out.log(VERSION);
+      return 0;
+    case 'call':
+      return call(rest, out);
+    default:
+      out.error(`mockic: unknown command '${command}'\n\n${HELP}`);
+      return 2;
+  }
+}

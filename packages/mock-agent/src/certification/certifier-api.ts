@@ -1,0 +1,33 @@
+// The contract between the certification layer (hash trees, the state tree, BLS signatures) and
+// the HTTP interface that serves read_state, call (v3/v4 certified replies) and query responses.
+// Kept in one file so both sides can be built at the same time without reading each other's code.
+import type { Principal } from '@dfinity/principal';
+
+/** A node of a subnet: its id and an Ed25519 key that signs query responses. */
+export interface NodeSigner {
+  nodeId: Principal;
+  /** DER-encoded Ed25519 public key, as the state tree publishes it under subnet/<id>/node/<node>/public_key. */
+  publicKeyDer: Uint8Array;
+  /** Signs `message` (already domain-separated by the caller). */
+  sign(message: Uint8Array): Uint8Array;
+}
+
+export interface StateCertifier {
+  /** The root public key, DER-encoded as /api/v2/status serves it (agents pass it to fetchRootKey). */
+  readonly rootKeyDer: Uint8Array;
+  /** Raw 96-byte BLS12-381 G2 root public key. */
+  readonly rootKeyRaw: Uint8Array;
+  /** Certifies the replica's current state now (normally done once per round automatically). */
+  certifyNow(): void;
+  /**
+   * A certificate (CBOR, self-describing tag) for `paths` of the latest certified state tree: the
+   * tree is pruned to the requested paths plus `time`. Paths are arrays of labels (bytes).
+   */
+  readState(paths: Uint8Array[][]): Uint8Array;
+  /** The certificate a query on `canisterId` returns via ic0.data_certificate_copy (certified_data + time). */
+  dataCertificate(canisterId: Principal): Uint8Array;
+  /** Nodes of the subnet hosting `canisterId` (or of the default subnet). */
+  nodesFor(canisterId?: Principal): NodeSigner[];
+  /** Subnet id of the subnet hosting `canisterId`. */
+  subnetFor(canisterId?: Principal): Principal;
+}

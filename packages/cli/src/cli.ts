@@ -1,7 +1,9 @@
 // The mockic command line. Each command is a small function over the public packages; `main`
 // parses argv and returns the process exit code, so tests call it in-process.
 import { readFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { Replica, UserError, VERSION } from '@mockic/runtime';
+import { startPocketIcServer } from '@mockic/pocket';
 
 export const HELP = `mockic ${VERSION} — the Internet Computer in a box
 
@@ -9,6 +11,9 @@ Usage:
   mockic call <module.wasm> <method> [--arg-hex <hex>] [--query] [--init-arg-hex <hex>]
       Installs the module in a fresh in-process replica, calls <method> once (an update unless
       --query), and prints the reply as hex. Rejects print the IC error code and message (exit 1).
+  mockic pocket-server [--port <n>] [--port-file <path>]
+      Starts a PocketIC-compatible server on 127.0.0.1 (the official @dfinity/pic client drives it
+      with PocketIc.create(url)); writes the port to --port-file as the PocketIC binary does.
   mockic --version       Prints the version.
   mockic --help          Prints this text.
 `;
@@ -62,8 +67,34 @@ async function call(args: string[], out: Out): Promise<number> {
   }
 }
 
+/** Starts the PocketIC-compatible server; resolves when it closes (SIGINT/SIGTERM or `signal`). */
+async function pocketServer(args: string[], out: Out, signal?: AbortSignal): Promise<number> {
+  const portText = option(args, '--port');
+  const port = portText === undefined ? undefined : Number(portText);
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
+    out.error(`mockic pocket-server: invalid --port ${portText}`);
+    return 2;
+  }
+  const server = await startPocketIcServer({ port });
+  const portFile = option(args, '--port-file');
+  if (portFile) writeFileSync(portFile, String(server.port));
+  out.log(`PocketIC-compatible server listening on ${server.url}`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    signal?.addEventListener('abort', stop, { once: true });
+  });
+  await server.close();
+  return 0;
+}
+
 /** Runs the CLI; returns the exit code. */
-export async function main(argv: string[], out: Out = { log: console.log, error: console.error }): Promise<number> {
+export async function main(
+  argv: string[],
+  out: Out = { log: console.log, error: console.error },
+  signal?: AbortSignal,
+): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case undefined:
@@ -78,6 +109,8 @@ export async function main(argv: string[], out: Out = { log: console.log, error:
       return 0;
     case 'call':
       return call(rest, out);
+    case 'pocket-server':
+      return pocketServer(rest, out, signal);
     default:
       out.error(`mockic: unknown command '${command}'\n\n${HELP}`);
       return 2;

@@ -50,3 +50,18 @@ export type { Volume, OpenMode, StablePageStoreOptions, CheckpointGlobal, Loaded
 export * from './management/index.ts';
 export * from './threshold/index.ts';
 export * from './https-outcalls/index.ts';
+export {
+  BLS_DER_PREFIX,
+  STATE_ROOT_DOMAIN,
+  BLS_G1_DST,
+  BlsKeyPair,
+  blsPublicKeyToDer,
+  blsPublicKeyFromDer,
+  blsVerify,
+  deriveBytes,
+  seedBytes,
+  hexToBytes,
+  concat,
+  DEFAULT_ROOT_KEY_SEED,
+} from './crypto/bls-root-key.ts';
+export type { CertificationSeed } from './crypto/bls-root-key.ts';

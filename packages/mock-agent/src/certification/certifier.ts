@@ -12,7 +12,8 @@ import type { Replica, Subnet } from '@mockic/runtime';
 import type { NodeSigner, StateCertifier } from './certifier-api.ts';
 import { encodeSelfDescribed, type CborValue } from './cbor.ts';
 import { digest, witness, type HashTree, type Label } from './hash-tree.ts';
-import { BlsKeyPair, type CertificationSeed } from './root-key.ts';
+import { type BlsKeyPair, type CertificationSeed } from './root-key.ts';
+import { DEFAULT_ROOT_KEY_SEED } from '@mockic/runtime';
 import { Ed25519Node } from './node-keys.ts';
 import { StateTreeBuilder } from './state-tree.ts';
 
@@ -26,7 +27,7 @@ export interface CertifierOptions {
 }
 
 /** The default seed: a fixed one, so a dev server's root key survives restarts. */
-export const DEFAULT_CERTIFICATION_SEED = 'mockic certification';
+export const DEFAULT_CERTIFICATION_SEED = DEFAULT_ROOT_KEY_SEED;
 
 /** A certified state: the full tree, its root hash and the root key's signature on it. */
 export interface CertifiedState {
@@ -52,7 +53,8 @@ export class Certifier implements StateCertifier {
   private constructor(replica: Replica, options: CertifierOptions) {
     const seed = options.seed ?? DEFAULT_CERTIFICATION_SEED;
     this.replica = replica;
-    this.rootKey = BlsKeyPair.fromSeed(seed);
+    // The replica owns the root key (its root subnet's id derives from it).
+    this.rootKey = replica.rootKeyPair;
     this.rootKeyDer = this.rootKey.publicKeyDer;
     this.rootKeyRaw = this.rootKey.publicKeyRaw;
     for (const subnet of replica.subnets) {

@@ -1,105 +1,16 @@
-// The key that signs certificates: a BLS12-381 key pair derived from a seed (the same seed gives the
-// same root key, so a test or a dev server can pin it), its public key DER-wrapped exactly as the
-// IC's root key (agents compare the 37-byte prefix before the 96-byte G2 point), and signatures on
-// `\x0Dic-state-root` ‖ root_hash in the IC's "min-sig" scheme: signatures in G1 (48 bytes), keys
-// in G2, hash-to-curve with DST BLS_SIG_BLS12381G1_XMD:SHA-256_SSWU_RO_NUL_ (what agents verify).
-import { createHash } from 'node:crypto';
-import { bls12_381 } from '@noble/curves/bls12-381.js';
-
-/** A seed as ReplicaOptions takes it. */
-export type CertificationSeed = Uint8Array | string | bigint | number;
-
-/** DER prefix of an IC BLS12-381 G2 public key (SubjectPublicKeyInfo with the IC's OIDs). */
-export const BLS_DER_PREFIX = hexToBytes('308182301d060d2b0601040182dc7c0503010201060c2b0601040182dc7c05030201036100');
-/** Domain separator of certificate signatures: length byte 13 and "ic-state-root". */
-export const STATE_ROOT_DOMAIN = Uint8Array.from([13, ...new TextEncoder().encode('ic-state-root')]);
-/** Hash-to-curve DST of IC signatures (BLS signatures in G1, "min-sig"). */
-export const BLS_G1_DST = 'BLS_SIG_BLS12381G1_XMD:SHA-256_SSWU_RO_NUL_';
-
-const G1 = bls12_381.shortSignatures;
-
-export function hexToBytes(h: string): Uint8Array {
-  const out = new Uint8Array(h.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(h.slice(2 * i, 2 * i + 2), 16);
-  return out;
-}
-
-export function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
-}
-
-/** The bytes of a seed (text as UTF-8, numbers in decimal). */
-export function seedBytes(seed: CertificationSeed): Uint8Array {
-  if (seed instanceof Uint8Array) return seed;
-  return new TextEncoder().encode(typeof seed === 'string' ? seed : `#${seed.toString()}`);
-}
-
-/** `n` bytes derived from `seed` for `purpose` (SHA-512 of purpose, separator and seed). */
-export function deriveBytes(seed: CertificationSeed, purpose: string, n: number): Uint8Array {
-  const out = new Uint8Array(n);
-  for (let block = 0, off = 0; off < n; block++) {
-    const h = createHash('sha512').update(`mockic ${purpose} #${block}\0`).update(seedBytes(seed)).digest();
-    out.set(h.subarray(0, Math.min(h.length, n - off)), off);
-    off += h.length;
-  }
-  return out;
-}
-
-/** The DER wrapping of a raw 96-byte G2 public key, as /api/v2/status serves the root key. */
-export function blsPublicKeyToDer(raw: Uint8Array): Uint8Array {
-  if (raw.length !== 96) throw new Error(`a BLS12-381 G2 public key has 96 bytes, not ${raw.length}`);
-  return concat(BLS_DER_PREFIX, raw);
-}
-
-/** The raw key inside a DER-wrapped BLS public key; throws on another prefix or length. */
-export function blsPublicKeyFromDer(der: Uint8Array): Uint8Array {
-  const prefix = der.subarray(0, BLS_DER_PREFIX.length);
-  if (der.length !== BLS_DER_PREFIX.length + 96 || !prefix.every((b, i) => b === BLS_DER_PREFIX[i])) {
-    throw new Error('not a DER-encoded BLS12-381 G2 public key');
-  }
-  return der.slice(BLS_DER_PREFIX.length);
-}
-
-/** A BLS12-381 key pair that signs state roots (the root key, or a subnet's key). */
-export class BlsKeyPair {
-  readonly publicKeyRaw: Uint8Array;
-  readonly publicKeyDer: Uint8Array;
-  private readonly secretKey: Uint8Array;
-
-  private constructor(secretKey: Uint8Array) {
-    this.secretKey = secretKey;
-    this.publicKeyRaw = G1.getPublicKey(secretKey).toBytes(true);
-    this.publicKeyDer = blsPublicKeyToDer(this.publicKeyRaw);
-  }
-
-  /** The key pair of `seed` (and `purpose`, so several keys come from one seed). */
-  static fromSeed(seed: CertificationSeed, purpose = 'root key'): BlsKeyPair {
-    return new BlsKeyPair(G1.keygen(deriveBytes(seed, purpose, 48)).secretKey);
-  }
-
-  /** Signs `message` (48-byte compressed G1 point). */
-  sign(message: Uint8Array): Uint8Array {
-    return G1.sign(G1.hash(message, BLS_G1_DST), this.secretKey).toBytes(true);
-  }
-
-  /** The certificate signature on a state tree's root hash: sign(`\x0Dic-state-root` ‖ root_hash). */
-  signStateRoot(rootHash: Uint8Array): Uint8Array {
-    return this.sign(concat(STATE_ROOT_DOMAIN, rootHash));
-  }
-}
-
-/** Verifies a min-sig BLS signature (public key raw G2 or DER). */
-export function blsVerify(publicKey: Uint8Array, signature: Uint8Array, message: Uint8Array): boolean {
-  const raw = publicKey.length === 96 ? publicKey : blsPublicKeyFromDer(publicKey);
-  try {
-    return G1.verify(signature, G1.hash(message, BLS_G1_DST), raw);
-  } catch {
-    return false;
-  }
-}
+// The root key lives with the replica (@mockic/runtime): the root subnet's id derives from it.
+// Re-exported here so the certification layer keeps one import path.
+export {
+  BLS_DER_PREFIX,
+  STATE_ROOT_DOMAIN,
+  BLS_G1_DST,
+  BlsKeyPair,
+  blsPublicKeyToDer,
+  blsPublicKeyFromDer,
+  blsVerify,
+  deriveBytes,
+  seedBytes,
+  hexToBytes,
+  concat,
+} from '@mockic/runtime';
+export type { CertificationSeed } from '@mockic/runtime';

@@ -5,6 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Principal } from '@dfinity/principal';
+import { Replica } from '@mockic/runtime';
 import { Cbor as IcpCbor } from '@icp-sdk/core/agent';
 import { Certifier, blsVerify, controllersCbor, decodeCbor, decodeLeb128, digest, encodeSelfDescribed, hashTreeFromCbor, lookupPath, STATE_ROOT_DOMAIN, type CborValue } from '../../src/certification/index.ts';
 import { agents, verifyCertificate } from './agents.ts';
@@ -112,7 +113,7 @@ for (const { name, lib } of agents) {
     assert.ok(at > 0);
     tampered[at] = 9;
     await rejects(tampered);
-    const other = Certifier.create(replica, { seed: 'another seed', setReplicaRootKey: false });
+    const other = Certifier.create(await Replica.create({ seed: 'another seed' }), { setReplicaRootKey: false });
     await rejects(bytes, other.rootKeyDer);
     other.dispose();
   });

@@ -18,6 +18,7 @@ import { principalKey } from './principal-key.ts';
 import { installManagementCanister } from '../management/install-management-canister.ts';
 import type { ManagementCanister } from '../management/management-canister.ts';
 import { Subnet, type SubnetConfig } from './subnet.ts';
+import { BlsKeyPair, DEFAULT_ROOT_KEY_SEED } from '../crypto/bls-root-key.ts';
 import { Clock, DEFAULT_START_TIME_NANOS } from './clock.ts';
 import { IngressHistory, type IngressRecord } from '../scheduler/ingress-history.ts';
 import type { CallOrigin, CallResult, CanisterRequest, CanisterResponse, ExecutionEffects } from '../scheduler/messages.ts';
@@ -97,6 +98,10 @@ export interface ManagementRequestHandler {
 export class Replica {
   /** The default subnet's id (the first application subnet). */
   readonly subnetId: Principal;
+  /** The key pair behind the root key: signs certificates (DESIGN decision 7). */
+  readonly rootKeyPair: BlsKeyPair;
+  /** The subnet the root key certifies directly (its id derives from the root key). */
+  readonly rootSubnet: Subnet;
   /** The subnets, in the order configured; canisters are created on the first application one by default. */
   readonly subnets: Subnet[];
   readonly limits: ExecutionLimits;
@@ -124,7 +129,15 @@ export class Replica {
     this.clock = new Clock({ time: options.time, live: options.liveTime });
     const configs = options.subnets && options.subnets.length > 0 ? options.subnets : [{ kind: 'application' as const }];
     const chargeCycles = options.chargeCycles !== false;
-    this.subnets = configs.map((c, i) => new Subnet(c, i, { limits: options.limits, fees: options.fees, chargeCycles }));
+    // The root key certifies the root subnet (the NNS subnet if there is one, else the first), whose
+    // id is the self-authenticating principal of the key, as on the IC.
+    this.rootKeyPair = BlsKeyPair.fromSeed(options.seed ?? DEFAULT_ROOT_KEY_SEED);
+    const rootIndex = Math.max(0, configs.findIndex((c) => c.kind === 'nns'));
+    const rootSubnetId = Principal.selfAuthenticating(this.rootKeyPair.publicKeyDer);
+    this.subnets = configs.map(
+      (c, i) => new Subnet(c, i, { limits: options.limits, fees: options.fees, chargeCycles, id: i === rootIndex ? rootSubnetId : undefined }),
+    );
+    this.rootSubnet = this.subnets[rootIndex] as Subnet;
     const main = this.subnets.find((s) => s.kind === 'application') ?? (this.subnets[0] as Subnet);
     this.subnetId = main.id;
     this.fees = main.fees;
@@ -144,6 +157,7 @@ export class Replica {
         createStableMemory: (id) => this.createStableMemory(id),
         now: () => this.clock.now(),
         echo,
+        rootKey: this.rootKeyPair.publicKeyDer,
       });
     }
   }

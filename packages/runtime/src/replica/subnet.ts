@@ -53,12 +53,16 @@ export class Subnet {
   readonly limits: ExecutionLimits;
   readonly chargesCycles: boolean;
 
-  constructor(config: SubnetConfig, index: number, base: { limits?: Partial<ExecutionLimits>; fees?: Partial<FeeConfig>; chargeCycles: boolean }) {
+  constructor(
+    config: SubnetConfig,
+    index: number,
+    base: { limits?: Partial<ExecutionLimits>; fees?: Partial<FeeConfig>; chargeCycles: boolean; id?: Principal },
+  ) {
     this.kind = config.kind;
     this.size = config.size ?? config.fees?.subnetSize ?? base.fees?.subnetSize ?? DEFAULT_SIZES[config.kind];
     const range = config.ranges?.[0] ?? defaultRange(index);
     this.allocator = new CanisterIdAllocator(range, config.name ?? `mockic ${config.kind} subnet ${index}`, config.ranges);
-    this.id = this.allocator.subnetId;
+    this.id = base.id ?? this.allocator.subnetId;
     this.fees = new FeeSchedule({ ...base.fees, ...config.fees, subnetSize: this.size });
     this.limits = resolveLimits({ ...limitsFor(config.kind), ...base.limits, ...config.limits });
     this.chargesCycles = base.chargeCycles && chargesCycles(config.kind);

@@ -10,6 +10,7 @@ export type { ReplicaFetch, ReplicaFetchOptions } from './http/replica-fetch.ts'
 export { startLoopbackServer } from './http/loopback-server.ts';
 export type { LoopbackServer, LoopbackServerOptions } from './http/loopback-server.ts';
 export { MockAgent } from './mock-agent.ts';
+export { ImpersonatedIdentity } from './impersonated-identity.ts';
 export type { MockAgentOptions, MockCallOptions } from './mock-agent.ts';
 export {
   authenticate,

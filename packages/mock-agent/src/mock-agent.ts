@@ -32,6 +32,7 @@ import type { JsonObject } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import type { Replica } from '@mockic/runtime';
 import type { StateCertifier } from './certification/certifier-api.ts';
+import { ImpersonatedIdentity } from './impersonated-identity.ts';
 import { Certifier, type CertifierOptions } from './certification/certifier.ts';
 import { IcHttpInterface, statusText, type HttpResult, type IcHttpInterfaceOptions } from './http/ic-http-interface.ts';
 
@@ -46,6 +47,8 @@ export interface MockAgentOptions extends IcHttpInterfaceOptions {
   asyncCalls?: boolean;
   /** Minutes until ingress expiry (at most 5, default 5). */
   ingressExpiryInMinutes?: number;
+  /** Send as this principal without a key (opt-in test convenience: the agent's interface accepts unsigned requests). */
+  impersonate?: Principal;
 }
 
 export type MockCallOptions = CallOptions & { callSync?: boolean; nonce?: Uint8Array };
@@ -64,9 +67,14 @@ export class MockAgent implements Agent {
   constructor(options: MockAgentOptions) {
     this.replica = options.replica;
     this.certifier = options.certifier ?? Certifier.create(options.replica, options.certifierOptions);
-    this.httpInterface = new IcHttpInterface(this.replica, this.certifier, options);
+    this.httpInterface = new IcHttpInterface(this.replica, this.certifier, {
+      ...options,
+      allowImpersonation: options.allowImpersonation ?? options.impersonate !== undefined,
+    });
     this.rootKey = this.certifier.rootKeyDer;
-    this.identity = Promise.resolve(options.identity ?? new AnonymousIdentity());
+    this.identity = Promise.resolve(
+      options.impersonate ? new ImpersonatedIdentity(options.impersonate) : (options.identity ?? new AnonymousIdentity()),
+    );
     this.asyncCalls = options.asyncCalls ?? false;
     const minutes = options.ingressExpiryInMinutes ?? 5;
     if (minutes <= 0 || minutes > 5) throw new RangeError('ingressExpiryInMinutes must be in (0, 5]');
@@ -88,6 +96,11 @@ export class MockAgent implements Agent {
 
   replaceIdentity(identity: Identity): void {
     this.identity = Promise.resolve(identity);
+  }
+
+  /** Sends as `principal` from now on, unsigned (needs `impersonate` or `allowImpersonation` at creation). */
+  setPrincipal(principal: Principal): void {
+    this.identity = Promise.resolve(new ImpersonatedIdentity(principal));
   }
 
   async fetchRootKey(): Promise<Uint8Array> {

@@ -31,6 +31,8 @@ export interface IcHttpInterfaceOptions {
   roundsWhilePolling?: boolean;
   /** impl_version in /api/v2/status. */
   implVersion?: string;
+  /** Accept unsigned requests from any sender (a test convenience; off by default, as on the IC). */
+  allowImpersonation?: boolean;
 }
 
 /** A transport-free HTTP response. */
@@ -73,6 +75,7 @@ export class IcHttpInterface {
   private readonly maxRoundsPerSyncCall: number;
   private readonly roundsWhilePolling: boolean;
   private readonly implVersion: string;
+  private readonly allowImpersonation: boolean;
 
   constructor(replica: Replica, certifier: StateCertifier, options: IcHttpInterfaceOptions = {}) {
     this.replica = replica;
@@ -80,6 +83,7 @@ export class IcHttpInterface {
     this.maxRoundsPerSyncCall = options.maxRoundsPerSyncCall ?? 100;
     this.roundsWhilePolling = options.roundsWhilePolling ?? true;
     this.implVersion = options.implVersion ?? 'mockic-0.1.0';
+    this.allowImpersonation = options.allowImpersonation ?? false;
   }
 
   /** Serves one WHATWG request. */
@@ -342,6 +346,9 @@ export class IcHttpInterface {
             `Provided expiry: ${formatTime(env.ingressExpiry)}, Local replica time: ${formatTime(now)}`,
         );
       }
+    }
+    if (this.allowImpersonation && env.senderSig === undefined && env.senderPubkey === undefined && env.senderDelegation === undefined) {
+      return { kind: 'all' };
     }
     const r = authenticate(
       { sender: env.sender, requestId: env.requestId, senderPubkey: env.senderPubkey, senderSig: env.senderSig, senderDelegation: env.senderDelegation },

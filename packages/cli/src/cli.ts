@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { writeFileSync } from 'node:fs';
 import { Replica, UserError, VERSION } from '@mockic/runtime';
 import { startPocketIcServer } from '@mockic/pocket';
+import { Certifier, startLoopbackServer } from '@mockic/mock-agent';
 
 export const HELP = `mockic ${VERSION} — the Internet Computer in a box
 
@@ -11,6 +12,9 @@ Usage:
   mockic call <module.wasm> <method> [--arg-hex <hex>] [--query] [--init-arg-hex <hex>]
       Installs the module in a fresh in-process replica, calls <method> once (an update unless
       --query), and prints the reply as hex. Rejects print the IC error code and message (exit 1).
+  mockic serve [--port <n>]
+      A replica on the wall clock with the IC HTTP interface on 127.0.0.1 (default port 4943):
+      point HttpAgent at it ({ host: 'http://127.0.0.1:4943' }, then fetchRootKey()).
   mockic pocket-server [--port <n>] [--port-file <path>]
       Starts a PocketIC-compatible server on 127.0.0.1 (the official @dfinity/pic client drives it
       with PocketIc.create(url)); writes the port to --port-file as the PocketIC binary does.
@@ -69,22 +73,46 @@ async function call(args: string[], out: Out): Promise<number> {
 
 /** Starts the PocketIC-compatible server; resolves when it closes (SIGINT/SIGTERM or `signal`). */
 async function pocketServer(args: string[], out: Out, signal?: AbortSignal): Promise<number> {
-  const portText = option(args, '--port');
-  const port = portText === undefined ? undefined : Number(portText);
-  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
-    out.error(`mockic pocket-server: invalid --port ${portText}`);
-    return 2;
-  }
+  const port = portOption(args, 'pocket-server', undefined, out);
+  if (port === null) return 2;
   const server = await startPocketIcServer({ port });
   const portFile = option(args, '--port-file');
   if (portFile) writeFileSync(portFile, String(server.port));
   out.log(`PocketIC-compatible server listening on ${server.url}`);
-  await new Promise<void>((resolve) => {
+  await untilStopped(signal);
+  await server.close();
+  return 0;
+}
+
+function portOption(args: string[], name: string, fallback: number | undefined, out: Out): number | undefined | null {
+  const text = option(args, '--port');
+  if (text === undefined) return fallback;
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    out.error(`mockic ${name}: invalid --port ${text}`);
+    return null;
+  }
+  return port;
+}
+
+function untilStopped(signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     signal?.addEventListener('abort', stop, { once: true });
   });
+}
+
+/** The offline dev server: a live replica behind the IC HTTP interface on 127.0.0.1. */
+async function serve(args: string[], out: Out, signal?: AbortSignal): Promise<number> {
+  const port = portOption(args, 'serve', 4943, out);
+  if (port === null) return 2;
+  const replica = await Replica.create({ liveTime: true });
+  const certifier = Certifier.create(replica);
+  const server = await startLoopbackServer({ replica, certifier, port, live: true });
+  out.log(`mockic replica listening on ${server.url} (root key: fetch it with agent.fetchRootKey())`);
+  await untilStopped(signal);
   await server.close();
   return 0;
 }
@@ -111,6 +139,8 @@ export async function main(
       return call(rest, out);
     case 'pocket-server':
       return pocketServer(rest, out, signal);
+    case 'serve':
+      return serve(rest, out, signal);
     default:
       out.error(`mockic: unknown command '${command}'\n\n${HELP}`);
       return 2;

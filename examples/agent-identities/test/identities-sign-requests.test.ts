@@ -27,9 +27,8 @@ const canisterId = await replica.installCanister({ wasm: await compileWat(WAT) }
 
 async function whoami(identity: Identity): Promise<Uint8Array> {
   const agent = await HttpAgent.create({ host: 'http://127.0.0.1:4943', fetch, identity, shouldFetchRootKey: true });
-  const { response, body } = await agent.call(canisterId, { methodName: 'whoami', arg: new Uint8Array(), effectiveCanisterId: canisterId });
+  const { response } = await agent.call(canisterId, { methodName: 'whoami', arg: new Uint8Array(), effectiveCanisterId: canisterId });
   assert.ok(response.ok, `HTTP ${response.status}`);
-  void body;
   const rec = [...replica.ingress.all()].at(-1);
   assert.is(rec?.state.status, 'replied');
   return rec?.state.status === 'replied' ? rec.state.reply : new Uint8Array();

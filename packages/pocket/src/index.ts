@@ -11,3 +11,63 @@ export { planSubnets, replicaSubnetsOf, topologyJson, defaultEffectiveCanisterId
 export type { PlannedSubnet, PocketSubnetKind, InstructionConfig, CanisterIdRange } from './subnet-topology.ts';
 export { PocketApiError, parsePocketJson, stringifyPocketJson } from './pocket-json.ts';
 export type { JsonValue, EffectivePrincipal, RawRejectResponse } from './pocket-json.ts';
+export { PocketIc } from './pocket-ic.ts';
+export { createActorClass, createDeferredActorClass } from './pocket-ic-actor.ts';
+export type {
+  Actor,
+  ActorInterface,
+  ActorMethod,
+  ActorCall,
+  ActorCallClient,
+  DeferredActor,
+  DeferredActorInterface,
+  DeferredActorMethod,
+  IdentityLike,
+} from './pocket-ic-actor.ts';
+export { TopologyValidationError, InstanceDeletedError } from './pocket-ic-errors.ts';
+export { SubnetStateType, SubnetType, IcpConfigFlag, IcpFeaturesConfig, CanisterHttpMethod } from './pocket-ic-types.ts';
+export type {
+  ApplicationSubnetConfig,
+  ApplicationSubnetStateConfig,
+  BitcoinSubnetConfig,
+  BitcoinSubnetStateConfig,
+  BytesLike,
+  CanisterFixture,
+  CanisterHttpHeader,
+  CanisterInstallModeUpgradeOptions,
+  CanisterSettings,
+  CreateCanisterOptions,
+  CreateInstanceOptions,
+  FiduciarySubnetConfig,
+  FiduciarySubnetStateConfig,
+  FromPathSubnetStateConfig,
+  HttpsOutcallRejectResponse,
+  HttpsOutcallResponseMock,
+  HttpsOutcallSuccessResponse,
+  IcpConfig,
+  IcpFeatures,
+  IiSubnetConfig,
+  IiSubnetStateConfig,
+  InstallCodeOptions,
+  MockPendingHttpsOutcallOptions,
+  NewSubnetStateConfig,
+  NnsSubnetConfig,
+  NnsSubnetStateConfig,
+  PendingHttpsOutcall,
+  QueryCallOptions,
+  ReinstallCodeOptions,
+  SetupCanisterOptions,
+  SnsSubnetConfig,
+  SnsSubnetStateConfig,
+  StartCanisterOptions,
+  StopCanisterOptions,
+  SubnetConfig,
+  SubnetTopology,
+  SystemSubnetConfig,
+  SystemSubnetStateConfig,
+  UpdateCallOptions,
+  UpdateCanisterSettingsOptions,
+  UpgradeCanisterOptions,
+  VerifiedApplicationSubnetConfig,
+  VerifiedApplicationSubnetStateConfig,
+} from './pocket-ic-types.ts';

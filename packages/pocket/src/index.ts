@@ -12,6 +12,7 @@ export type { PlannedSubnet, PocketSubnetKind, InstructionConfig, CanisterIdRang
 export { PocketApiError, parsePocketJson, stringifyPocketJson } from './pocket-json.ts';
 export type { JsonValue, EffectivePrincipal, RawRejectResponse } from './pocket-json.ts';
 export { PocketIc } from './pocket-ic.ts';
+export { createIdentity, generateRandomIdentity } from './identities.ts';
 export { createActorClass, createDeferredActorClass } from './pocket-ic-actor.ts';
 export type {
   Actor,

@@ -6,6 +6,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { UserError } from '@mockic/runtime';
+import { Certifier, IcHttpInterface } from '@mockic/mock-agent';
+import type { PocketInstance } from './pocket-instance.ts';
 import { InstanceRegistry } from './instance-registry.ts';
 import { PocketApiError, parsePocketJson, stringifyPocketJson, type JsonValue } from './pocket-json.ts';
 import { callRoutes } from './rest-routes/calls.ts';
@@ -13,6 +15,7 @@ import { httpsOutcallRoutes } from './rest-routes/https-outcalls.ts';
 import { instanceRoutes } from './rest-routes/instances.ts';
 import type { Route, RouteReply, RouteRequest } from './rest-routes/route-types.ts';
 import { stateRoutes } from './rest-routes/state.ts';
+import { httpGatewayRoutes, stopAllGateways } from './rest-routes/http-gateways.ts';
 
 export interface PocketIcServerOptions {
   /** TCP port (default 0: any free port). */
@@ -33,7 +36,7 @@ export interface PocketIcServer {
   close(): Promise<void>;
 }
 
-const ROUTES: Route[] = [...instanceRoutes, ...callRoutes, ...stateRoutes, ...httpsOutcallRoutes];
+const ROUTES: Route[] = [...instanceRoutes, ...callRoutes, ...stateRoutes, ...httpsOutcallRoutes, ...httpGatewayRoutes];
 
 interface CompiledRoute {
   route: Route;
@@ -105,11 +108,35 @@ function errorReply(e: unknown): RouteReply {
   return { status: 500, json: { message: e instanceof Error ? e.message : String(e) } };
 }
 
+/** The IC HTTP interface of each instance, created on first use (agents talk to an instance at
+ * /instances/<id>/api/v2/..., as PocketIC's per-instance HTTP endpoint). */
+const httpInterfaces = new WeakMap<PocketInstance, IcHttpInterface>();
+
+function httpInterfaceOf(instance: PocketInstance): IcHttpInterface {
+  let h = httpInterfaces.get(instance);
+  if (!h) {
+    h = new IcHttpInterface(instance.replica, Certifier.create(instance.replica));
+    httpInterfaces.set(instance, h);
+  }
+  return h;
+}
+
+const INSTANCE_API = /^\/instances\/(\d+)\/(api\/.*)$/;
+
 async function handle(registry: InstanceRegistry, maxBody: number, req: IncomingMessage, res: ServerResponse): Promise<void> {
   let reply: RouteReply;
   try {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const method = (req.method ?? 'GET').toUpperCase();
+    const api = INSTANCE_API.exec(url.pathname);
+    if (api) {
+      const instance = registry.get(Number(api[1]));
+      const body = await readBody(req, maxBody);
+      const result = httpInterfaceOf(instance).dispatch(method, `/${api[2]}`, body, req.headers['content-type']);
+      res.writeHead(result.status, { ...result.headers, 'content-length': result.body.length });
+      res.end(result.body);
+      return;
+    }
     const { routes } = match(url.pathname);
     const found = routes.find((r) => r.route.method === method);
     if (!found) {
@@ -168,6 +195,7 @@ export async function startPocketIcServer(options: PocketIcServerOptions = {}): 
     registry,
     close: () =>
       new Promise<void>((resolve) => {
+        void stopAllGateways();
         registry.close();
         server.close(() => resolve());
         server.closeAllConnections();

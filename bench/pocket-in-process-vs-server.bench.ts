@@ -3,12 +3,10 @@
 // @dfinity/pic client against the PocketIC-compatible server, with per-operation latencies.
 import { IDL } from '@dfinity/candid';
 import { PocketIc as PicClient } from '@dfinity/pic';
-import { motokoFixture } from '@mockic/fixtures';
+import { counterIdl, motokoFixture } from '@mockic/fixtures';
 import { PocketIc, startPocketIcServer } from '@mockic/pocket';
 import { printTable } from './table.ts';
 
-const counterIdl: IDL.InterfaceFactory = ({ IDL }) =>
-  IDL.Service({ inc: IDL.Func([], [IDL.Nat], []), get: IDL.Func([], [IDL.Nat], ['query']) });
 interface Counter {
   inc: () => Promise<bigint>;
   get: () => Promise<bigint>;

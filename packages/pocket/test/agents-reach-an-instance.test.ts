@@ -5,11 +5,9 @@ import * as assert from 'uvu/assert';
 import { IDL } from '@dfinity/candid';
 import { Actor, HttpAgent } from '@dfinity/agent';
 import { PocketIc as PicClient } from '@dfinity/pic';
-import { motokoFixture } from '@mockic/fixtures';
+import { counterIdl, motokoFixture } from '@mockic/fixtures';
 import { startPocketIcServer } from '../src/index.ts';
 
-const counterIdl: IDL.InterfaceFactory = ({ IDL }) =>
-  IDL.Service({ inc: IDL.Func([], [IDL.Nat], []), get: IDL.Func([], [IDL.Nat], ['query']) });
 
 test('HttpAgent on an instance URL', async () => {
   const server = await startPocketIcServer();

@@ -5,18 +5,15 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
-import { motokoFixture } from '@mockic/fixtures';
+import { counterWithMissingIdl, motokoFixture, trappingIdl } from '@mockic/fixtures';
 import { PocketIc, SubnetStateType, TopologyValidationError } from '../src/index.ts';
 
-const counterIdl: IDL.InterfaceFactory = ({ IDL }) =>
-  IDL.Service({ inc: IDL.Func([], [IDL.Nat], []), get: IDL.Func([], [IDL.Nat], ['query']), nope: IDL.Func([], [], []), nopeQuery: IDL.Func([], [], ['query']) });
 interface CounterService {
   inc: () => Promise<bigint>;
   get: () => Promise<bigint>;
   nope: () => Promise<null>;
   nopeQuery: () => Promise<null>;
 }
-const trappingIdl: IDL.InterfaceFactory = ({ IDL }) => IDL.Service({ setThenTrap: IDL.Func([IDL.Nat], [], []), get: IDL.Func([], [IDL.Nat], ['query']) });
 
 async function errorOf(f: () => Promise<unknown>): Promise<Error> {
   try {
@@ -40,7 +37,7 @@ test.after.each(async () => {
 });
 
 test('a method the canister does not export: refused at submission (Certified: false)', async () => {
-  const { actor } = await pic.setupCanister<CounterService>({ idlFactory: counterIdl, wasm: motokoFixture('counter').wasm });
+  const { actor } = await pic.setupCanister<CounterService>({ idlFactory: counterWithMissingIdl, wasm: motokoFixture('counter').wasm });
   const e = await errorOf(() => actor.nope());
   assert.match(
     e.message,
@@ -124,7 +121,7 @@ test('verified application subnets exist, but getTopology fails on them as pic-j
 });
 
 test('after tearDown every method, actor and second tearDown throws "Instance was deleted"', async () => {
-  const { actor, canisterId } = await pic.setupCanister<CounterService>({ idlFactory: counterIdl, wasm: motokoFixture('counter').wasm });
+  const { actor, canisterId } = await pic.setupCanister<CounterService>({ idlFactory: counterWithMissingIdl, wasm: motokoFixture('counter').wasm });
   await pic.tearDown();
   for (const f of [
     () => pic.tick(),

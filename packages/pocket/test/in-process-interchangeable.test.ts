@@ -8,7 +8,7 @@ import { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
 import { Ed25519KeyIdentity } from '@dfinity/identity';
 import { PocketIc as PicJsPocketIc } from '@dfinity/pic';
-import { motokoFixture } from '@mockic/fixtures';
+import { counterWithMissingIdl, motokoFixture, stableStoreIdl, timerIdl, trappingIdl } from '@mockic/fixtures';
 import { PocketIc, startPocketIcServer } from '../src/index.ts';
 
 /**
@@ -42,14 +42,6 @@ type Pic = Pick<
   createDeferredActor(interfaceFactory: IDL.InterfaceFactory, canisterId: Principal): { inc(): Promise<() => Promise<unknown>> };
 };
 
-const counterIdl: IDL.InterfaceFactory = ({ IDL }) =>
-  IDL.Service({
-    inc: IDL.Func([], [IDL.Nat], []),
-    add: IDL.Func([IDL.Nat], [IDL.Nat], []),
-    get: IDL.Func([], [IDL.Nat], ['query']),
-    reset: IDL.Func([], [], []),
-    nope: IDL.Func([], [], []),
-  });
 interface CounterService {
   inc: () => Promise<bigint>;
   add: (n: bigint) => Promise<bigint>;
@@ -57,11 +49,6 @@ interface CounterService {
   reset: () => Promise<null>;
   nope: () => Promise<null>;
 }
-const timerIdl: IDL.InterfaceFactory = ({ IDL }) =>
-  IDL.Service({ schedule: IDL.Func([IDL.Nat], [], []), firedCount: IDL.Func([], [IDL.Nat], ['query']) });
-const storeIdl: IDL.InterfaceFactory = ({ IDL }) =>
-  IDL.Service({ writeStable: IDL.Func([IDL.Nat64, IDL.Nat64], [], []), readStable: IDL.Func([IDL.Nat64], [IDL.Nat64], ['query']) });
-const trappingIdl: IDL.InterfaceFactory = ({ IDL }) => IDL.Service({ setThenTrap: IDL.Func([IDL.Nat], [], []) });
 
 const EOP_UPGRADE = { wasm_memory_persistence: [{ keep: null }] as [{ keep: null }], skip_pre_upgrade: [] as [] };
 
@@ -86,7 +73,7 @@ async function scenario(pic: Pic): Promise<unknown[]> {
   const alice = Ed25519KeyIdentity.generate(new Uint8Array(32).fill(7));
 
   // counter
-  const { actor, canisterId } = await pic.setupCanister<CounterService>({ idlFactory: counterIdl, wasm: counter, sender: alice.getPrincipal() });
+  const { actor, canisterId } = await pic.setupCanister<CounterService>({ idlFactory: counterWithMissingIdl, wasm: counter, sender: alice.getPrincipal() });
   seen.push(canisterId.toText(), await actor.inc(), await actor.add(9n), await actor.get(), await actor.reset(), await actor.get());
   seen.push(await failure(() => actor.nope()));
   seen.push((await pic.getControllers(canisterId)).map((p) => p.toText()));
@@ -125,7 +112,7 @@ async function scenario(pic: Pic): Promise<unknown[]> {
 
   // stable memory
   const store = await pic.setupCanister<{ writeStable(o: bigint, v: bigint): Promise<null>; readStable(o: bigint): Promise<bigint> }>({
-    idlFactory: storeIdl,
+    idlFactory: stableStoreIdl,
     wasm: ab(motokoFixture('stable-store').wasm),
   });
   await store.actor.writeStable(16n, 77n);
@@ -135,7 +122,7 @@ async function scenario(pic: Pic): Promise<unknown[]> {
   seen.push(memory.length, await store.actor.readStable(16n));
 
   // deferred actor
-  const deferred = pic.createDeferredActor(counterIdl, canisterId);
+  const deferred = pic.createDeferredActor(counterWithMissingIdl, canisterId);
   const pending = await deferred.inc();
   seen.push(await pending());
 

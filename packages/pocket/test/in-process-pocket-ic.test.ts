@@ -6,18 +6,11 @@ import * as assert from 'uvu/assert';
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { Ed25519KeyIdentity } from '@dfinity/identity';
-import { compileMotoko, motokoFixture } from '@mockic/fixtures';
+import { compileMotoko, counterIdl, motokoFixture, stableStoreIdl, timerIdl } from '@mockic/fixtures';
 import { PocketIc, SubnetStateType, type Actor } from '../src/index.ts';
 
 type IdlFactory = IDL.InterfaceFactory;
 
-const counterIdl: IdlFactory = ({ IDL }) =>
-  IDL.Service({
-    inc: IDL.Func([], [IDL.Nat], []),
-    add: IDL.Func([IDL.Nat], [IDL.Nat], []),
-    get: IDL.Func([], [IDL.Nat], ['query']),
-    reset: IDL.Func([], [], []),
-  });
 interface CounterService {
   inc: () => Promise<bigint>;
   add: (n: bigint) => Promise<bigint>;
@@ -25,14 +18,6 @@ interface CounterService {
   reset: () => Promise<null>;
 }
 
-const timerIdl: IdlFactory = ({ IDL }) =>
-  IDL.Service({
-    schedule: IDL.Func([IDL.Nat], [], []),
-    startTicking: IDL.Func([IDL.Nat], [], []),
-    stopTicking: IDL.Func([], [], []),
-    firedCount: IDL.Func([], [IDL.Nat], ['query']),
-    tickCount: IDL.Func([], [IDL.Nat], ['query']),
-  });
 interface TimerService {
   schedule: (s: bigint) => Promise<null>;
   startTicking: (s: bigint) => Promise<null>;
@@ -41,14 +26,6 @@ interface TimerService {
   tickCount: () => Promise<bigint>;
 }
 
-const storeIdl: IdlFactory = ({ IDL }) =>
-  IDL.Service({
-    put: IDL.Func([IDL.Text, IDL.Nat], [], []),
-    lookup: IDL.Func([IDL.Text], [IDL.Opt(IDL.Nat)], ['query']),
-    upgradeCount: IDL.Func([], [IDL.Nat], ['query']),
-    writeStable: IDL.Func([IDL.Nat64, IDL.Nat64], [], []),
-    readStable: IDL.Func([IDL.Nat64], [IDL.Nat64], ['query']),
-  });
 interface StoreService {
   put: (k: string, v: bigint) => Promise<null>;
   lookup: (k: string) => Promise<[] | [bigint]>;
@@ -146,7 +123,7 @@ test('upgrade: upgradeCanister keeps the state, reinstallCode resets it', async 
 
 test('upgrade: stable variables and a stable region survive, post_upgrade runs', async () => {
   const wasm = motokoFixture('stable-store').wasm;
-  const { actor, canisterId } = await pic.setupCanister<StoreService>({ idlFactory: storeIdl, wasm });
+  const { actor, canisterId } = await pic.setupCanister<StoreService>({ idlFactory: stableStoreIdl, wasm });
   await actor.put('a', 1n);
   await actor.writeStable(8n, 0xdeadbeefn);
   await pic.upgradeCanister({ canisterId, wasm, upgradeModeOptions: EOP_UPGRADE });
@@ -238,7 +215,7 @@ test('cycles: canisters start with 10^18 cycles; addCycles returns the new balan
 
 test('stable memory: getStableMemory / setStableMemory save and restore a canister\'s stable memory', async () => {
   const wasm = motokoFixture('stable-store').wasm;
-  const { actor, canisterId } = await pic.setupCanister<StoreService>({ idlFactory: storeIdl, wasm });
+  const { actor, canisterId } = await pic.setupCanister<StoreService>({ idlFactory: stableStoreIdl, wasm });
   await actor.writeStable(8n, 0x1234n);
   const saved = new Uint8Array(await pic.getStableMemory(canisterId));
   assert.ok(saved.length > 0 && saved.length % 65536 === 0, `whole pages (${saved.length})`);
@@ -248,7 +225,7 @@ test('stable memory: getStableMemory / setStableMemory save and restore a canist
   assert.is(await actor.readStable(8n), 0x1234n, 'the canister reads the restored bytes');
   assert.ok(Buffer.from(new Uint8Array(await pic.getStableMemory(canisterId))).equals(Buffer.from(saved)));
 
-  const other = await pic.setupCanister({ idlFactory: storeIdl, wasm });
+  const other = await pic.setupCanister({ idlFactory: stableStoreIdl, wasm });
   await pic.setStableMemory(other.canisterId, saved.buffer);
   assert.ok(Buffer.from(new Uint8Array(await pic.getStableMemory(other.canisterId))).equals(Buffer.from(saved)), 'ArrayBuffers work as in pic-js');
 });

@@ -8,19 +8,11 @@ import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { Ed25519KeyIdentity } from '@dfinity/identity';
 import { PocketIc, SubnetStateType, type Actor } from '@dfinity/pic';
-import { compileMotoko, motokoFixture } from '@mockic/fixtures';
+import { compileMotoko, counterWithMissingIdl, motokoFixture, stableStoreIdl, timerIdl, trappingIdl } from '@mockic/fixtures';
 import { startPocketIcServer, type PocketIcServer } from '../src/index.ts';
 
 type IdlFactory = Parameters<PocketIc['createActor']>[0];
 
-const counterIdl: IdlFactory = ({ IDL }) =>
-  IDL.Service({
-    inc: IDL.Func([], [IDL.Nat], []),
-    add: IDL.Func([IDL.Nat], [IDL.Nat], []),
-    get: IDL.Func([], [IDL.Nat], ['query']),
-    reset: IDL.Func([], [], []),
-    nope: IDL.Func([], [], []),
-  });
 interface CounterService {
   inc: () => Promise<bigint>;
   add: (n: bigint) => Promise<bigint>;
@@ -29,14 +21,6 @@ interface CounterService {
   nope: () => Promise<void>;
 }
 
-const timerIdl: IdlFactory = ({ IDL }) =>
-  IDL.Service({
-    schedule: IDL.Func([IDL.Nat], [], []),
-    startTicking: IDL.Func([IDL.Nat], [], []),
-    stopTicking: IDL.Func([], [], []),
-    firedCount: IDL.Func([], [IDL.Nat], ['query']),
-    tickCount: IDL.Func([], [IDL.Nat], ['query']),
-  });
 interface TimerService {
   schedule: (s: bigint) => Promise<void>;
   startTicking: (s: bigint) => Promise<void>;
@@ -45,15 +29,6 @@ interface TimerService {
   tickCount: () => Promise<bigint>;
 }
 
-const storeIdl: IdlFactory = ({ IDL }) =>
-  IDL.Service({
-    put: IDL.Func([IDL.Text, IDL.Nat], [], []),
-    lookup: IDL.Func([IDL.Text], [IDL.Opt(IDL.Nat)], ['query']),
-    upgradeCount: IDL.Func([], [IDL.Nat], ['query']),
-    writeStable: IDL.Func([IDL.Nat64, IDL.Nat64], [], []),
-    readStable: IDL.Func([IDL.Nat64], [IDL.Nat64], ['query']),
-    stablePages: IDL.Func([], [IDL.Nat64], ['query']),
-  });
 interface StoreService {
   put: (k: string, v: bigint) => Promise<void>;
   lookup: (k: string) => Promise<[] | [bigint]>;
@@ -63,7 +38,6 @@ interface StoreService {
   stablePages: () => Promise<bigint>;
 }
 
-const trappingIdl: IdlFactory = ({ IDL }) => IDL.Service({ setThenTrap: IDL.Func([IDL.Nat], [], []), get: IDL.Func([], [IDL.Nat], ['query']) });
 
 /** pic 0.16 types byte arguments as ArrayBufferLike (it copies them with new Uint8Array). */
 function ab(bytes: Uint8Array | ArrayBuffer): ArrayBuffer {
@@ -94,7 +68,7 @@ test.after.each(async () => {
 });
 
 test('counter: setupCanister, update and query calls through the actor', async () => {
-  const fixture = await pic.setupCanister<CounterService>({ idlFactory: counterIdl, wasm: wasmOf('counter') });
+  const fixture = await pic.setupCanister<CounterService>({ idlFactory: counterWithMissingIdl, wasm: wasmOf('counter') });
   const actor = fixture.actor as Actor<CounterService>;
   assert.is(fixture.canisterId.toText(), 'lxzze-o7777-77777-aaaaa-cai', 'PocketIC numbers canisters from the top of the id space');
   assert.is(await actor.inc(), 1n);
@@ -106,7 +80,7 @@ test('counter: setupCanister, update and query calls through the actor', async (
 
 test('counter: upgradeCanister keeps the state, reinstallCode resets it', async () => {
   const wasm = wasmOf('counter');
-  const { actor, canisterId } = await pic.setupCanister<CounterService>({ idlFactory: counterIdl, wasm });
+  const { actor, canisterId } = await pic.setupCanister<CounterService>({ idlFactory: counterWithMissingIdl, wasm });
   await actor.add(7n);
   await pic.upgradeCanister({ canisterId, wasm, upgradeModeOptions: EOP_UPGRADE as never });
   assert.is(await actor.get(), 7n);
@@ -115,7 +89,7 @@ test('counter: upgradeCanister keeps the state, reinstallCode resets it', async 
 });
 
 test('counter: a missing method and a trap reject the call with PocketIC error text', async () => {
-  const { actor } = await pic.setupCanister<CounterService>({ idlFactory: counterIdl, wasm: wasmOf('counter') });
+  const { actor } = await pic.setupCanister<CounterService>({ idlFactory: counterWithMissingIdl, wasm: wasmOf('counter') });
   try {
     await actor.nope();
     assert.unreachable('nope is not exported');
@@ -166,7 +140,7 @@ test('clock: getTime, setTime and advanceTime; timers fire on tick', async () =>
 });
 
 test('cycles: getCyclesBalance and addCycles', async () => {
-  const { canisterId } = await pic.setupCanister({ idlFactory: counterIdl, wasm: wasmOf('counter') });
+  const { canisterId } = await pic.setupCanister({ idlFactory: counterWithMissingIdl, wasm: wasmOf('counter') });
   const before = await pic.getCyclesBalance(canisterId);
   assert.ok(before > 900_000_000_000_000_000 && before <= 1e18, `pic creates canisters with 10^18 cycles (${before})`);
   const after = await pic.addCycles(canisterId, 1_000_000);
@@ -177,7 +151,7 @@ test('cycles: getCyclesBalance and addCycles', async () => {
 test('todo: identities, controllers and stable memory round trips', async () => {
   const alice = Ed25519KeyIdentity.generate(new Uint8Array(32).fill(1));
   const { actor, canisterId } = await pic.setupCanister<StoreService>({
-    idlFactory: storeIdl,
+    idlFactory: stableStoreIdl,
     wasm: wasmOf('stable-store'),
     sender: alice.getPrincipal(),
   });
@@ -198,7 +172,7 @@ test('todo: identities, controllers and stable memory round trips', async () => 
   assert.ok(memory.length > 0 && memory.length % 65536 === 0, `whole pages (${memory.length})`);
 
   // Copy the stable memory into a second canister: its region reads the same word.
-  const copy = await pic.setupCanister<StoreService>({ idlFactory: storeIdl, wasm: wasmOf('stable-store') });
+  const copy = await pic.setupCanister<StoreService>({ idlFactory: stableStoreIdl, wasm: wasmOf('stable-store') });
   await pic.setStableMemory(copy.canisterId, ab(memory));
   const again = new Uint8Array(await pic.getStableMemory(copy.canisterId));
   assert.is(again.length, memory.length);
@@ -232,9 +206,9 @@ test('multicanister: several subnets, topology, targetSubnetId and getCanisterSu
     assert.ok(ii.canisterRanges.some((r) => r.start.toText() === 'rdmx6-jaaaa-aaaaa-aaadq-cai'), 'II owns rdmx6');
 
     const second = apps[1]?.id as Principal;
-    const { canisterId } = await multi.setupCanister({ idlFactory: counterIdl, wasm: wasmOf('counter'), targetSubnetId: second });
+    const { canisterId } = await multi.setupCanister({ idlFactory: counterWithMissingIdl, wasm: wasmOf('counter'), targetSubnetId: second });
     assert.is((await multi.getCanisterSubnetId(canisterId))?.toText(), second.toText());
-    const first = await multi.setupCanister({ idlFactory: counterIdl, wasm: wasmOf('counter') });
+    const first = await multi.setupCanister({ idlFactory: counterWithMissingIdl, wasm: wasmOf('counter') });
     assert.is((await multi.getCanisterSubnetId(first.canisterId))?.toText(), apps[0]?.id.toText());
 
     // A canister with a specified id on the NNS subnet (as NNS canisters are deployed).
@@ -249,7 +223,7 @@ test('multicanister: several subnets, topology, targetSubnetId and getCanisterSu
 });
 
 test('canister snapshots through the management canister', async () => {
-  const { actor, canisterId } = await pic.setupCanister<CounterService>({ idlFactory: counterIdl, wasm: wasmOf('counter') });
+  const { actor, canisterId } = await pic.setupCanister<CounterService>({ idlFactory: counterWithMissingIdl, wasm: wasmOf('counter') });
   await actor.add(5n);
   const SnapshotId = IDL.Vec(IDL.Nat8);
   const Snapshot = IDL.Record({ id: SnapshotId, taken_at_timestamp: IDL.Nat64, total_size: IDL.Nat64 });
@@ -340,8 +314,8 @@ test('HTTPS outcalls: getPendingHttpsOutcalls and mockPendingHttpsOutcall', asyn
 test('several instances on one server are independent', async () => {
   const other = await PocketIc.create(server.url);
   try {
-    const a = await pic.setupCanister<CounterService>({ idlFactory: counterIdl, wasm: wasmOf('counter') });
-    const b = await other.setupCanister<CounterService>({ idlFactory: counterIdl, wasm: wasmOf('counter') });
+    const a = await pic.setupCanister<CounterService>({ idlFactory: counterWithMissingIdl, wasm: wasmOf('counter') });
+    const b = await other.setupCanister<CounterService>({ idlFactory: counterWithMissingIdl, wasm: wasmOf('counter') });
     assert.is(a.canisterId.toText(), b.canisterId.toText(), 'each instance numbers its own canisters');
     await a.actor.add(3n);
     await b.actor.add(10n);

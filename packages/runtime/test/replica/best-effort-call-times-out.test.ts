@@ -5,22 +5,8 @@ import * as assert from 'uvu/assert';
 import type { Principal } from '@dfinity/principal';
 import { Replica, RejectCode } from '@mockic/runtime';
 import { watFixture } from '@mockic/fixtures';
+import { forwardArg, u64 } from '../support/proxy.ts';
 
-function forwardArg(callee: Principal, mode: number, method: string): Uint8Array {
-  const c = callee.toUint8Array();
-  const m = new TextEncoder().encode(method);
-  const out = new Uint8Array(1 + c.length + 1 + 8 + m.length);
-  out[0] = c.length;
-  out.set(c, 1);
-  out[1 + c.length] = mode;
-  out.set(m, 10 + c.length);
-  return out;
-}
-const u64 = (n: bigint) => {
-  const b = new Uint8Array(8);
-  new DataView(b.buffer).setBigUint64(0, n, true);
-  return b;
-};
 
 test('timeout while the callee is busy', async () => {
   const replica = await Replica.create({ limits: { instructionsPerSlice: 1_000_000n } });
@@ -31,7 +17,7 @@ test('timeout while the callee is busy', async () => {
   replica.submitIngress(b, 'burn', u64(2_000_000n));
   replica.tick();
   assert.ok(replica.canister(b).isPaused);
-  const msg = replica.submitIngress(a, 'forward', forwardArg(b, 3, 'reject_me'));
+  const msg = replica.submitIngress(a, 'forward', forwardArg(b, 3, 0n, 'reject_me'));
   replica.tick();
   assert.is(replica.ingressStatus(msg)?.state.status, 'processing');
   replica.advanceTime(2_000_000_000n);
@@ -52,7 +38,7 @@ test('a best-effort call answered in time behaves like any call', async () => {
   const wasm = await watFixture('proxy');
   const a = await replica.installCanister({ wasm });
   const b = await replica.installCanister({ wasm });
-  const r = await replica.update(a, 'forward', forwardArg(b, 3, 'reject_me'));
+  const r = await replica.update(a, 'forward', forwardArg(b, 3, 0n, 'reject_me'));
   assert.is(r[0], RejectCode.CANISTER_REJECT);
 });
 

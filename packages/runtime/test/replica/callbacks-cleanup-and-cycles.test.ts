@@ -6,18 +6,8 @@ import * as assert from 'uvu/assert';
 import type { Principal } from '@dfinity/principal';
 import { Replica, UserError, ErrorCode, RejectCode } from '@mockic/runtime';
 import { watFixture } from '@mockic/fixtures';
+import { forwardArg } from '../support/proxy.ts';
 
-function forwardArg(callee: Principal, mode: number, cycles: bigint, method: string): Uint8Array {
-  const c = callee.toUint8Array();
-  const m = new TextEncoder().encode(method);
-  const out = new Uint8Array(1 + c.length + 1 + 8 + m.length);
-  out[0] = c.length;
-  out.set(c, 1);
-  out[1 + c.length] = mode;
-  new DataView(out.buffer).setBigUint64(2 + c.length, cycles, true);
-  out.set(m, 10 + c.length);
-  return out;
-}
 
 async function setup() {
   const replica = await Replica.create({ chargeCycles: false });

@@ -22,11 +22,20 @@ export interface StateCertifier {
   /**
    * A certificate (CBOR, self-describing tag) for `paths` of the latest certified state tree: the
    * tree is pruned to the requested paths plus `time`. Paths are arrays of labels (bytes).
+   *
+   * `effectiveId` picks the subnet that certifies, as the IC routes the request: the effective
+   * canister id of a canister endpoint (the subnet hosting it, or whose ranges hold it) or the
+   * subnet id of a subnet endpoint. The root subnet signs with the root key and no delegation (also
+   * when `effectiveId` is omitted or no subnet holds it); any other subnet signs with its own key
+   * and the certificate carries `delegation: { subnet_id, certificate }` from the root subnet.
    */
-  readState(paths: Uint8Array[][]): Uint8Array;
-  /** The certificate a query on `canisterId` returns via ic0.data_certificate_copy (certified_data + time). */
+  readState(paths: Uint8Array[][], effectiveId?: Principal): Uint8Array;
+  /**
+   * The certificate a query on `canisterId` returns via ic0.data_certificate_copy (certified_data +
+   * time), by the canister's subnet (with a delegation off the root subnet).
+   */
   dataCertificate(canisterId: Principal): Uint8Array;
-  /** Nodes of the subnet hosting `canisterId` (or of the default subnet). */
+  /** Nodes of the subnet hosting `canisterId` (or with that subnet id; else of the default subnet). */
   nodesFor(canisterId?: Principal): NodeSigner[];
   /** Subnet id of the subnet hosting `canisterId`. */
   subnetFor(canisterId?: Principal): Principal;

@@ -2,7 +2,7 @@
 // replica's state tree and the Certifier that signs it. The HTTP interface uses these through the
 // StateCertifier contract; tests and tools may use the parts directly.
 export type { NodeSigner, StateCertifier } from './certifier-api.ts';
-export { Certifier, DEFAULT_CERTIFICATION_SEED } from './certifier.ts';
+export { Certifier, DEFAULT_CERTIFICATION_SEED, subnetKeyPair } from './certifier.ts';
 export type { CertifiedState, CertifierOptions } from './certifier.ts';
 export { CborError, CborTag, SelfDescribed, SELF_DESCRIBE_TAG, decode as decodeCbor, encode as encodeCbor, encodeSelfDescribed } from './cbor.ts';
 export type { CborValue, DecodeOptions as CborDecodeOptions } from './cbor.ts';

@@ -4,8 +4,9 @@
 //   canister_ranges/<subnet_id>/<first canister id>  (one shard per subnet)
 //   canister/<id>/{certified_data, module_hash, controllers, metadata/<name>}
 //   request_status/<request_id>/{status, reply, reject_code, reject_message, error_code}
-// One tree covers every subnet (they are all certified by the root key, no delegations). Parts that
-// rarely change are cached by the identity of the objects they come from (a subnet's nodes, a
+// One tree covers every subnet; subnet/<id>/public_key is each subnet's own key (the root key for
+// the root subnet), and the Certifier signs the one root hash with the key of the subnet a
+// certificate is for (with a delegation from the root subnet off it). Parts that rarely change are cached by the identity of the objects they come from (a subnet's nodes, a
 // module's metadata, an ingress record's state), so certifying after a round rehashes little.
 import type { Principal } from '@dfinity/principal';
 import { canisterIdFromIndex, type Canister, type CanisterModule, type IngressRecord, type Replica, type Subnet, type SubnetKind } from '@mockic/runtime';

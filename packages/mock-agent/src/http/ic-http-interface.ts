@@ -200,7 +200,8 @@ export class IcHttpInterface {
     if (!this.isTerminal(messageId)) {
       return text(202, 'Message did not complete execution and certification within the replica defined timeout.');
     }
-    const certificate = this.certifier.readState([[textEncoder.encode('time')], [textEncoder.encode('request_status'), env.requestId]]);
+    // The subnet the effective canister id routes to certifies the reply (with a delegation off the root subnet).
+    const certificate = this.certifier.readState([[textEncoder.encode('time')], [textEncoder.encode('request_status'), env.requestId]], ecid);
     return cbor(200, { status: 'replied', certificate });
   }
 
@@ -299,7 +300,7 @@ export class IcHttpInterface {
     if (requestStatusId !== undefined && this.roundsWhilePolling && this.replica.ingress.has(requestStatusId) && !this.isTerminal(requestStatusId)) {
       this.replica.tick();
     }
-    return cbor(200, { certificate: this.certifier.readState(paths) });
+    return cbor(200, { certificate: this.certifier.readState(paths, ecid) });
   }
 
   /** POST /api/{v2,v3}/subnet/<subnet_id>/read_state */
@@ -326,7 +327,7 @@ export class IcHttpInterface {
       }
       throw new HttpError(404, 'Invalid path requested.');
     }
-    return cbor(200, { certificate: this.certifier.readState(paths) });
+    return cbor(200, { certificate: this.certifier.readState(paths, subnetId) });
   }
 
   // ------------------------------------------------------------------ validation

@@ -422,7 +422,7 @@ export class PocketIc {
   async setTime(time: Date | number): Promise<void> {
     const millis = time instanceof Date ? time.getTime() : time;
     const instance = this.client.live();
-    refused(() => instance.setTime(BigInt(Math.round(millis * 1_000_000))));
+    refused(() => instance.setTime(millisToNanos(millis)));
   }
 
   /** As setTime: every state of an in-process instance is certified. */
@@ -603,4 +603,10 @@ async function refusedAsync<T>(f: () => Promise<T>): Promise<T> {
 /** The object without its undefined properties (for exactOptionalPropertyTypes). */
 function defined<T extends object>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
+}
+
+/** Milliseconds (possibly fractional) to nanoseconds without going through floats above 2^53. */
+function millisToNanos(millis: number): bigint {
+  const whole = Math.floor(millis);
+  return BigInt(whole) * 1_000_000n + BigInt(Math.round((millis - whole) * 1_000_000));
 }

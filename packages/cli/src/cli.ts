@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { writeFileSync } from 'node:fs';
 import { Replica, UserError, VERSION } from '@mockic/runtime';
 import { startPocketIcServer } from '@mockic/pocket';
-import { Certifier, startLoopbackServer } from '@mockic/mock-agent';
+import { SERVE_HELP, serveCommand } from './serve-command.ts';
 
 export const HELP = `mockic ${VERSION} — the Internet Computer in a box
 
@@ -12,9 +12,7 @@ Usage:
   mockic call <module.wasm> <method> [--arg-hex <hex>] [--query] [--init-arg-hex <hex>]
       Installs the module in a fresh in-process replica, calls <method> once (an update unless
       --query), and prints the reply as hex. Rejects print the IC error code and message (exit 1).
-  mockic serve [--port <n>]
-      A replica on the wall clock with the IC HTTP interface on 127.0.0.1 (default port 4943):
-      point HttpAgent at it ({ host: 'http://127.0.0.1:4943' }, then fetchRootKey()).
+${SERVE_HELP}
   mockic pocket-server [--port <n>] [--port-file <path>]
       Starts a PocketIC-compatible server on 127.0.0.1 (the official @dfinity/pic client drives it
       with PocketIc.create(url)); writes the port to --port-file as the PocketIC binary does.
@@ -104,19 +102,6 @@ function untilStopped(signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** The offline dev server: a live replica behind the IC HTTP interface on 127.0.0.1. */
-async function serve(args: string[], out: Out, signal?: AbortSignal): Promise<number> {
-  const port = portOption(args, 'serve', 4943, out);
-  if (port === null) return 2;
-  const replica = await Replica.create({ liveTime: true });
-  const certifier = Certifier.create(replica);
-  const server = await startLoopbackServer({ replica, certifier, port, live: true });
-  out.log(`mockic replica listening on ${server.url} (root key: fetch it with agent.fetchRootKey())`);
-  await untilStopped(signal);
-  await server.close();
-  return 0;
-}
-
 /** Runs the CLI; returns the exit code. */
 export async function main(
   argv: string[],
@@ -140,7 +125,7 @@ export async function main(
     case 'pocket-server':
       return pocketServer(rest, out, signal);
     case 'serve':
-      return serve(rest, out, signal);
+      return serveCommand(rest, out, signal, untilStopped);
     default:
       out.error(`mockic: unknown command '${command}'\n\n${HELP}`);
       return 2;

@@ -6,6 +6,7 @@ export type { ReplicaOptions, InstallCanisterOptions, CallOptions } from './repl
 export { canisterIdFromIndex, canisterIndexOf, CanisterIdAllocator } from './replica/canister-id-allocator.ts';
 export { Canister } from './canister/canister.ts';
 export type { CanisterEnvironment, CanisterSettings, CanisterStatus, InstallMode, InstallOptions, SystemTask } from './canister/canister.ts';
+export type { ExecutionEngine, ExecutionEngineFactory } from './canister/canister.ts';
 export type { CallContext, Callback } from './canister/call-context-manager.ts';
 export type { CallOrigin, CallResult, CanisterRequest, CanisterResponse, ExecutionEffects, OriginResponse } from './scheduler/messages.ts';
 export { IngressHistory } from './scheduler/ingress-history.ts';
@@ -65,3 +66,5 @@ export {
   DEFAULT_ROOT_KEY_SEED,
 } from './crypto/bls-root-key.ts';
 export type { CertificationSeed } from './crypto/bls-root-key.ts';
+export * from './persistence/index.ts';
+export * from './js-canister/index.ts';

@@ -5,7 +5,7 @@
 // (heap, globals, stable memory, certified data, timer, outgoing calls) returns to the last committed
 // state, and the caller receives the IC's reject code, error code and wording.
 import { Principal } from '@dfinity/principal';
-import { CanisterInstance, type EntryPoint, type ExecutionResult, type InstanceDelta, type TransactionalStableMemory } from '../execution/canister-instance.ts';
+import { CanisterInstance, type EntryPoint, type ExecutionRequest, type ExecutionResult, type TransactionalStableMemory } from '../execution/canister-instance.ts';
 import { HeapMemory } from '../execution/heap-memory.ts';
 import { ExecutionTrap } from '../execution/execution-trap.ts';
 import type { ApiContext } from '../system-api/api-context.ts';
@@ -43,6 +43,31 @@ export interface CanisterStableMemory extends TransactionalStableMemory {
   delete(): void;
 }
 
+/**
+ * What the canister needs of the code it runs: a Wasm CanisterInstance, or another engine with the
+ * same transactional surface (a JS-defined canister). A run changes nothing durably until commit();
+ * rollback() returns to the last committed state; captureDelta() takes a run's effects out as data
+ * (and rolls back), applyDelta() puts them back uncommitted.
+ */
+export interface ExecutionEngine {
+  readonly heap: { byteLength(): number };
+  readonly startInstructions: bigint;
+  readonly startLogs: string[];
+  run(request: ExecutionRequest): ExecutionResult;
+  commit(): unknown;
+  rollback(): void;
+  captureDelta(): unknown;
+  applyDelta(delta: unknown): void;
+  globalValues(): Array<number | bigint>;
+}
+
+/** Code that is not Wasm (a JS-defined canister): its module description and how to start an engine for it. */
+export interface ExecutionEngineFactory {
+  module: CanisterModule;
+  /** A new engine; `previous` is the engine being replaced on upgrade (its committed state). */
+  instantiate(context: { canisterId: Principal; stable: TransactionalStableMemory; previous: ExecutionEngine | undefined }): ExecutionEngine;
+}
+
 export type CanisterStatus = 'running' | 'stopping' | 'stopped';
 export type InstallMode = 'install' | 'reinstall' | 'upgrade';
 
@@ -56,6 +81,8 @@ export interface InstallOptions {
   wasmMemoryPersistence?: 'keep' | 'replace';
   /** Apply deterministic time slicing: a long install takes effect after ceil(I / slice) rounds. */
   timeSliced?: boolean;
+  /** Install this engine instead of compiling `wasm` (JS-defined canisters; `wasm` is then ignored). */
+  engine?: ExecutionEngineFactory;
 }
 
 export type SystemTask = 'canister_heartbeat' | 'canister_global_timer' | 'canister_on_low_wasm_memory';
@@ -102,7 +129,7 @@ export class Canister {
   globalTimer = 0n;
   readonly log: CanisterLog;
   private module: CanisterModule | undefined;
-  private instance: CanisterInstance | undefined;
+  private instance: ExecutionEngine | undefined;
   /** Created by install (an empty canister has none, so creating canisters touches no files). */
   private stable: CanisterStableMemory | undefined;
   readonly calls = new CallContextManager();
@@ -147,8 +174,13 @@ export class Canister {
     return this.stable;
   }
 
-  /** The live instance (tests and snapshots). */
+  /** The live Wasm instance (tests and snapshots); undefined for an empty or JS-defined canister. */
   liveInstance(): CanisterInstance | undefined {
+    return this.instance instanceof CanisterInstance ? this.instance : undefined;
+  }
+
+  /** The live execution engine, Wasm or JS. */
+  liveEngine(): ExecutionEngine | undefined {
     return this.instance;
   }
 
@@ -162,7 +194,7 @@ export class Canister {
         `Canister ${this.idText} is currently executing a long message; install_code must wait until it completes.`,
       );
     }
-    const module = this.compileOrReject(options.wasm);
+    const module = options.engine ? options.engine.module : this.compileOrReject(options.wasm);
     const limits = this.env.limits;
     const budget = limits.instructionsPerInstallCode;
     if (options.mode === 'install' && this.module) {
@@ -176,9 +208,11 @@ export class Canister {
     // install / reinstall: fresh heap and stable memory; the old ones stay until the new code is in.
     const stable = this.env.createStableMemory(this.id);
     let used = 0n;
-    let instance: CanisterInstance;
+    let instance: ExecutionEngine;
     try {
-      instance = this.instantiate(module, stable, undefined, options.sender, budget);
+      instance = options.engine
+        ? options.engine.instantiate({ canisterId: this.id, stable, previous: undefined })
+        : this.instantiate(module, stable, undefined, options.sender, budget);
     } catch (e) {
       stable.delete();
       throw this.installError(e);
@@ -282,9 +316,12 @@ export class Canister {
     }
 
     const keep = persistence === 'keep';
-    let instance: CanisterInstance;
+    const oldHeap = old instanceof CanisterInstance ? old.heap : undefined;
+    let instance: ExecutionEngine;
     try {
-      instance = this.instantiate(module, stable, keep ? old.heap : undefined, options.sender, budget - used);
+      instance = options.engine
+        ? options.engine.instantiate({ canisterId: this.id, stable, previous: old })
+        : this.instantiate(module, stable, keep ? oldHeap : undefined, options.sender, budget - used);
     } catch (e) {
       return fail(e);
     }
@@ -335,7 +372,7 @@ export class Canister {
         options,
       );
     }
-    if (!keep) old.heap.rollback(); // the old heap is discarded; drop its undo log
+    if (!keep) oldHeap?.rollback(); // the old heap is discarded; drop its undo log
     instance.commit();
     swap();
     return { instructions: used, rounds: 1 };
@@ -554,7 +591,7 @@ export class Canister {
 
   /** A long execution whose slices are still running (deterministic time slicing). */
   private paused:
-    | { ctx: CallContext; result: ExecutionResult; delta: InstanceDelta | undefined; roundsLeft: number; commit: boolean }
+    | { ctx: CallContext; result: ExecutionResult; delta: unknown; roundsLeft: number; commit: boolean }
     | undefined;
 
   /** A long install_code whose slices are still running. */
@@ -588,7 +625,7 @@ export class Canister {
     const fx = emptyEffects();
     const instance = this.instance;
     if (!instance) return fx;
-    if (p.delta) instance.applyDelta(p.delta);
+    if (p.delta !== undefined) instance.applyDelta(p.delta);
     this.settle(p.ctx, p.result, fx, p.commit, false);
     return fx;
   }
@@ -611,14 +648,14 @@ export class Canister {
 
   /** After one execution in call context `ctx`: commit or roll back, register calls, route answers. */
   private settle(ctx: CallContext, r: ExecutionResult, fx: ExecutionEffects, commit: boolean, mayPause = true): void {
-    const instance = this.instance as CanisterInstance;
+    const instance = this.instance as ExecutionEngine;
     const slice = this.env.limits.instructionsPerSlice;
     if (mayPause && commit && slice > 0n && r.instructions > slice) {
       // Deterministic time slicing: the message took ceil(instructions / slice) slices, so its
       // effects appear only after that many rounds. Until then the committed state stays as it
       // was (queries see it) and the canister runs nothing else.
       const slices = (r.instructions + slice - 1n) / slice;
-      let delta: InstanceDelta | undefined;
+      let delta: unknown;
       if (r.ok) delta = instance.captureDelta();
       else instance.rollback();
       this.paused = { ctx, result: r, delta, roundsLeft: Number(slices - 1n), commit };
@@ -883,7 +920,7 @@ export class Canister {
     | undefined {
     const module = this.module;
     const instance = this.instance;
-    if (!module || !instance) return undefined;
+    if (!module || !(instance instanceof CanisterInstance)) return undefined; // JS-defined canisters have no snapshots
     const heap = instance.heap.bytes().slice(0, instance.heap.byteLength());
     const stable = this.stable;
     const stableBytes = new Uint8Array(stable ? Number(stable.sizePages()) * 65536 : 0);

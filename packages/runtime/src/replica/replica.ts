@@ -647,6 +647,48 @@ export class Replica {
     const path = `canisters/${principalKey(id)}/stable-${this.stableFiles++}`;
     return StablePageStore.open(this.volume, path, { maxPages: this.limits.stableMemoryBytes / 65536n });
   }
+
+  // >>> js canisters
+  /**
+   * Installs a JS-defined canister (`defineCanister`): in a new canister, or with `canisterId` in an
+   * existing one (`mode` install, reinstall, or upgrade — an upgrade keeps the JS state). `arg`:
+   * init arguments as JS values (encoded with the canister's init types) or Candid bytes. Throws
+   * UserError as installCode does; a new canister whose install fails is removed again.
+   */
+  async installJsCanister(
+    canister: import('../js-canister/js-canister.ts').JsCanister,
+    options: {
+      canisterId?: Principal;
+      mode?: InstallMode;
+      arg?: unknown[] | Uint8Array;
+      controllers?: Principal[];
+      cycles?: bigint;
+      sender?: Principal;
+      specifiedId?: Principal;
+    } = {},
+  ): Promise<Principal> {
+    const existing = options.canisterId;
+    const canisterId =
+      existing ?? this.createCanister({ controllers: options.controllers, cycles: options.cycles, sender: options.sender, specifiedId: options.specifiedId });
+    const target = this.canister(canisterId);
+    try {
+      target.install({
+        mode: options.mode ?? 'install',
+        wasm: new Uint8Array(),
+        arg: canister.encodeInitArgs(options.arg),
+        sender: options.sender ?? target.settings.controllers[0] ?? Principal.anonymous(),
+        engine: canister.engine,
+      });
+    } catch (e) {
+      if (!existing) {
+        this.canisters.delete(principalKey(canisterId));
+        this.canisterSubnet.delete(principalKey(canisterId));
+      }
+      throw e;
+    }
+    return canisterId;
+  }
+  // <<< js canisters
 }
 
 export const MANAGEMENT_CANISTER_ID = 'aaaaa-aa';

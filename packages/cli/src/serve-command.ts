@@ -1,0 +1,359 @@
+// `mockic serve`: the offline dev server. A live replica behind the IC HTTP interface on 127.0.0.1,
+// with the canisters of the project in the current (or --project) directory installed from their
+// built Wasm, canister ids written where dfx writes them, and the whole state persisted in a
+// directory (checkpointed after every round) so a restart continues where the last run stopped.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { Principal } from '@dfinity/principal';
+import { Replica, UserError, restoreReplica, type ReplicaCheckpointer } from '@mockic/runtime';
+import { Certifier, startLoopbackServer } from '@mockic/mock-agent';
+import { loadDfxProject, type Project, type ProjectCanister } from './dfx-project.ts';
+import { loadIcpYamlProject } from './icp-yaml-project.ts';
+
+export type Out = { log: (s: string) => void; error: (s: string) => void };
+
+export const SERVE_HELP = `  mockic serve [--port <n>] [--project <dir>] [--state <dir>] [--clean] [--in-memory]
+               [--argument <name>=<hex>] [--argument-file <name>=<path>] [--wasm <name>=<path>]
+               [--controller <principal>]...
+      The offline dev server: a replica on the wall clock with the IC HTTP interface on 127.0.0.1
+      (default port 4943; HttpAgent: { host: 'http://127.0.0.1:4943' }, then fetchRootKey()). In a
+      dfx project (dfx.json) or icp-cli project (icp.yaml) it installs every canister from its built
+      Wasm (.dfx/local/canisters/<name>/<name>.wasm[.gz], a custom canister's "wasm", icp.yaml's
+      wasm / pre-built path) with its init argument, prints each canister's id and URL, and writes
+      .dfx/local/canister_ids.json (and dfx's output_env_file) so generated declarations find them.
+      A module that changed since the last run upgrades its canister (Motoko heaps are kept).
+      State (modules, heaps, stable memory, settings, cycles, certified data, timers, ids) is
+      checkpointed after every round to <project>/.mockic/state and restored on the next start.
+        --port <n>               Port to listen on (default 4943; 0 picks a free one).
+        --project <dir>          The project directory (default: the current directory).
+        --state <dir>            Where state persists (default <project>/.mockic/state; without a
+                                 project nothing persists unless --state is given).
+        --clean                  Drop the persisted state and start empty.
+        --in-memory              Persist nothing.
+        --argument <name>=<hex>  Init argument of canister <name> as hex DIDL bytes (overrides
+                                 dfx.json). init_arg / init_arg_file in dfx.json may hold "()",
+                                 hex DIDL bytes, or (file only) raw DIDL bytes; other Candid text
+                                 needs its types: encode it with \`didc encode '(…)'\` and pass hex.
+        --argument-file <name>=<path>  The same from a file (raw DIDL bytes or hex text).
+        --wasm <name>=<path>     Install <name> from this module (e.g. a recipe-built icp.yaml canister).
+        --controller <principal> An extra controller of the canisters installed (the anonymous
+                                 principal always is one, so an unauthenticated agent may manage them).`;
+
+interface ServeFlags {
+  port: number;
+  project: string;
+  state: string | undefined;
+  clean: boolean;
+  inMemory: boolean;
+  arguments: Map<string, Uint8Array>;
+  wasm: Map<string, string>;
+  controllers: Principal[];
+}
+
+function parseFlags(args: string[], out: Out): ServeFlags | undefined {
+  const flags: ServeFlags = {
+    port: 4943,
+    project: process.cwd(),
+    state: undefined,
+    clean: false,
+    inMemory: false,
+    arguments: new Map(),
+    wasm: new Map(),
+    controllers: [],
+  };
+  const pair = (flag: string, v: string | undefined): [string, string] | undefined => {
+    const at = v?.indexOf('=') ?? -1;
+    if (v === undefined || at <= 0) {
+      out.error(`mockic serve: ${flag} expects <name>=<value>`);
+      return undefined;
+    }
+    return [v.slice(0, at), v.slice(at + 1)];
+  };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    const v = args[i + 1];
+    switch (a) {
+      case '--port': {
+        const port = Number(v);
+        if (v === undefined || !Number.isInteger(port) || port < 0 || port > 65535) {
+          out.error(`mockic serve: invalid --port ${v}`);
+          return undefined;
+        }
+        flags.port = port;
+        i++;
+        break;
+      }
+      case '--project':
+      case '--state':
+        if (v === undefined) {
+          out.error(`mockic serve: ${a} expects a directory`);
+          return undefined;
+        }
+        if (a === '--project') flags.project = resolve(v);
+        else flags.state = resolve(v);
+        i++;
+        break;
+      case '--clean':
+        flags.clean = true;
+        break;
+      case '--in-memory':
+        flags.inMemory = true;
+        break;
+      case '--argument':
+      case '--argument-file': {
+        const p = pair(a, v);
+        if (!p) return undefined;
+        try {
+          flags.arguments.set(p[0], a === '--argument' ? hexToBytes(p[1]) : argumentFileBytes(resolve(p[1])));
+        } catch (e) {
+          out.error(`mockic serve: ${a} ${p[0]}: ${e instanceof Error ? e.message : String(e)}`);
+          return undefined;
+        }
+        i++;
+        break;
+      }
+      case '--wasm': {
+        const p = pair(a, v);
+        if (!p) return undefined;
+        flags.wasm.set(p[0], resolve(p[1]));
+        i++;
+        break;
+      }
+      case '--controller':
+        try {
+          flags.controllers.push(Principal.fromText(v ?? ''));
+        } catch {
+          out.error(`mockic serve: invalid --controller ${v}`);
+          return undefined;
+        }
+        i++;
+        break;
+      default:
+        out.error(`mockic serve: unknown option ${a}`);
+        return undefined;
+    }
+  }
+  return flags;
+}
+
+/** Runs the dev server until `signal` aborts (or SIGINT/SIGTERM); returns the exit code. */
+export async function serveCommand(args: string[], out: Out, signal: AbortSignal | undefined, untilStopped: (s?: AbortSignal) => Promise<void>): Promise<number> {
+  const flags = parseFlags(args, out);
+  if (!flags) return 2;
+  let project: Project | undefined;
+  try {
+    project = loadDfxProject(flags.project) ?? loadIcpYamlProject(flags.project);
+  } catch (e) {
+    out.error(`mockic serve: cannot read the project in ${flags.project}: ${e instanceof Error ? e.message : String(e)}`);
+    return 2;
+  }
+  const stateDir = flags.inMemory ? undefined : (flags.state ?? (project ? join(project.root, '.mockic', 'state') : undefined));
+
+  let replica: Replica;
+  let checkpointer: ReplicaCheckpointer | undefined;
+  if (stateDir) {
+    const restored = await restoreReplica({
+      stateDirectory: stateDir,
+      liveTime: true,
+      clean: flags.clean,
+      onError: (e) => out.error(`mockic serve: checkpoint failed: ${e instanceof Error ? e.message : String(e)}`),
+    });
+    replica = restored.replica;
+    checkpointer = restored.checkpointer;
+    if (flags.clean) out.log(`State: ${stateDir} (cleaned)`);
+    else if (restored.restored.length > 0) out.log(`State: ${stateDir} (${restored.restored.length} canister(s) restored)`);
+    else out.log(`State: ${stateDir}`);
+    if (restored.recovery === 'rolled-forward') out.log('  an interrupted checkpoint was completed');
+    if (restored.recovery === 'discarded') out.log('  an interrupted checkpoint was discarded (the state is the one before it)');
+  } else {
+    replica = await Replica.create({ liveTime: true });
+  }
+
+  const names = new Map<string, string>();
+  if (project) {
+    const ok = await installProject(replica, project, flags, stateDir, names, out);
+    if (!ok) {
+      checkpointer?.close();
+      return 1;
+    }
+    checkpointer?.checkpoint();
+  }
+
+  const certifier = Certifier.create(replica);
+  let server;
+  try {
+    server = await startLoopbackServer({ replica, certifier, port: flags.port, live: true });
+  } catch (e) {
+    out.error(`mockic serve: cannot listen on 127.0.0.1:${flags.port}: ${e instanceof Error ? e.message : String(e)}`);
+    checkpointer?.close();
+    return 1;
+  }
+  out.log(`mockic replica listening on ${server.url} (root key: fetch it with agent.fetchRootKey())`);
+  if (names.size > 0) {
+    const width = Math.max(...[...names.keys()].map((n) => n.length));
+    out.log('Canisters:');
+    for (const [name, id] of names) out.log(`  ${name.padEnd(width)}  ${id}  ${server.url}/?canisterId=${id}`);
+  }
+  if (project) writeCanisterIds(project, names, out);
+  await untilStopped(signal);
+  await server.close();
+  checkpointer?.close();
+  return 0;
+}
+
+/** Installs (or keeps, or upgrades) every canister of the project; false on a fatal error. */
+async function installProject(
+  replica: Replica,
+  project: Project,
+  flags: ServeFlags,
+  stateDir: string | undefined,
+  names: Map<string, string>,
+  out: Out,
+): Promise<boolean> {
+  const namesFile = stateDir ? join(stateDir, 'canister-names.json') : undefined;
+  const known = new Map<string, string>(Object.entries(readJson<Record<string, string>>(namesFile) ?? {}));
+  const dfxIds = project.kind === 'dfx' ? readJson<Record<string, Record<string, string>>>(canisterIdsPath(project)) : undefined;
+  const controllers = [Principal.anonymous(), ...flags.controllers];
+  const total = project.canisters.length;
+  out.log(`Project: ${relative(process.cwd(), project.manifest) || project.manifest} (${total} canister${total === 1 ? '' : 's'})`);
+  for (const [k, c] of project.canisters.entries()) {
+    const step = `[${k + 1}/${total}] ${c.name}`;
+    const wasmPath = flags.wasm.get(c.name) ?? c.wasmCandidates.find((p) => existsSync(p));
+    const existing = known.get(c.name);
+    const hosted = existing !== undefined && replica.findCanister(Principal.fromText(existing));
+    if (!wasmPath) {
+      if (hosted) {
+        names.set(c.name, existing);
+        out.log(`${step}: no built Wasm found; keeping the running canister ${existing}`);
+      } else {
+        out.log(`${step}: skipped, no built Wasm (looked for ${c.wasmCandidates.map((p) => relative(project.root, p)).join(', ') || 'a wasm path'}; run the build or pass --wasm ${c.name}=<path>)`);
+      }
+      continue;
+    }
+    const wasm = new Uint8Array(readFileSync(wasmPath));
+    const size = `${(wasm.length / 1024).toFixed(0)} KiB`;
+    const source = relative(project.root, wasmPath);
+    try {
+      if (hosted) {
+        const id = Principal.fromText(existing);
+        const canister = replica.canister(id);
+        const hash = createHash('sha256').update(wasm).digest();
+        if (canister.moduleHash && Buffer.from(canister.moduleHash).equals(hash)) {
+          out.log(`${step}: ${existing} restored (module unchanged)`);
+        } else if (!canister.moduleHash) {
+          out.log(`${step}: installing ${source} (${size}) into ${existing}...`);
+          replica.installCode({ canisterId: id, wasm, arg: initArgOf(c, flags), sender: Principal.anonymous() });
+          out.log(`${step}: ${existing} installed`);
+        } else {
+          out.log(`${step}: upgrading ${existing} with ${source} (${size})...`);
+          await replica.upgradeCanister({ canisterId: id, wasm, arg: initArgOf(c, flags), sender: Principal.anonymous() });
+          out.log(`${step}: ${existing} upgraded`);
+        }
+        names.set(c.name, existing);
+        continue;
+      }
+      const arg = initArgOf(c, flags);
+      out.log(`${step}: installing ${source} (${size})...`);
+      const wanted = dfxIds?.[c.name]?.['local'];
+      let specifiedId: Principal | undefined;
+      if (wanted) {
+        try {
+          const p = Principal.fromText(wanted);
+          if (!replica.findCanister(p) && replica.subnets.some((s) => s.contains(p))) specifiedId = p;
+        } catch {
+          // not a principal: allocate a new id
+        }
+      }
+      const id = replica.createCanister({ controllers, specifiedId, sender: Principal.anonymous() });
+      try {
+        replica.installCode({ canisterId: id, wasm, arg, sender: Principal.anonymous() });
+      } catch (e) {
+        replica.deleteCanister(id);
+        throw e;
+      }
+      names.set(c.name, id.toText());
+      known.set(c.name, id.toText());
+      out.log(`${step}: ${id.toText()} installed`);
+    } catch (e) {
+      const message = e instanceof UserError ? `${e.errorCode}: ${e.description}` : e instanceof Error ? e.message : String(e);
+      out.error(`${step}: install failed: ${message}`);
+    }
+  }
+  if (namesFile) writeJsonAtomic(namesFile, Object.fromEntries([...known].filter(([, id]) => replica.findCanister(Principal.fromText(id)))));
+  return true;
+}
+
+/** The init argument of a canister: --argument/--argument-file, else init_arg / init_arg_file. */
+function initArgOf(c: ProjectCanister, flags: ServeFlags): Uint8Array {
+  const override = flags.arguments.get(c.name);
+  if (override) return override;
+  if (c.initArg !== undefined) return candidArgBytes(c.initArg, `${c.name}'s init_arg`);
+  if (c.initArgFile !== undefined) return argumentFileBytes(c.initArgFile);
+  return EMPTY_ARGS;
+}
+
+const EMPTY_ARGS = new Uint8Array([0x44, 0x49, 0x44, 0x4c, 0x00, 0x00]);
+
+function candidArgBytes(text: string, what: string): Uint8Array {
+  const t = text.trim();
+  if (t === '' || /^\(\s*\)$/.test(t)) return EMPTY_ARGS;
+  if (/^(0x)?4449444c([0-9a-f]{2})*$/i.test(t.replace(/\s+/g, ''))) return hexToBytes(t.replace(/\s+/g, ''));
+  throw new Error(
+    `${what} is Candid text (${t}); mockic installs Candid arguments as bytes: encode it with \`didc encode '${t}'\` and put the hex in init_arg, or pass --argument <name>=<hex>`,
+  );
+}
+
+function argumentFileBytes(path: string): Uint8Array {
+  const bytes = new Uint8Array(readFileSync(path));
+  if (bytes[0] === 0x44 && bytes[1] === 0x49 && bytes[2] === 0x44 && bytes[3] === 0x4c) return bytes;
+  return candidArgBytes(new TextDecoder().decode(bytes), path);
+}
+
+function canisterIdsPath(project: Project): string {
+  return join(project.root, '.dfx', 'local', 'canister_ids.json');
+}
+
+/** .dfx/local/canister_ids.json as dfx writes it ({ name: { local: id } }), and output_env_file. */
+function writeCanisterIds(project: Project, names: Map<string, string>, out: Out): void {
+  if (names.size === 0) return;
+  const path = project.kind === 'dfx' ? canisterIdsPath(project) : join(project.root, '.mockic', 'canister_ids.json');
+  const ids = readJson<Record<string, Record<string, string>>>(path) ?? {};
+  for (const [name, id] of names) ids[name] = { ...ids[name], local: id };
+  writeJsonAtomic(path, ids);
+  out.log(`Canister ids written to ${relative(project.root, path)}`);
+  if (project.outputEnvFile) {
+    const keep = existsSync(project.outputEnvFile)
+      ? readFileSync(project.outputEnvFile, 'utf8')
+          .split('\n')
+          .filter((l) => l.trim() !== '' && !/^(DFX_NETWORK|CANISTER_ID_[A-Z0-9_]+)=/.test(l))
+      : [];
+    const lines = [...keep, "DFX_NETWORK='local'"];
+    for (const [name, id] of names) lines.push(`CANISTER_ID_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}='${id}'`);
+    mkdirSync(dirname(project.outputEnvFile), { recursive: true });
+    writeFileSync(project.outputEnvFile, `${lines.join('\n')}\n`);
+  }
+}
+
+function readJson<T>(path: string | undefined): T | undefined {
+  if (!path || !existsSync(path)) return undefined;
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeJsonAtomic(path: string, value: unknown): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(`${path}.tmp`, `${JSON.stringify(value, null, 2)}\n`);
+  renameSync(`${path}.tmp`, path);
+}
+
+function hexToBytes(hex: string): Uint8Array {
+  const clean = hex.trim().replace(/^0x/, '');
+  if (!/^([0-9a-fA-F]{2})*$/.test(clean)) throw new Error(`not a hex string: ${hex}`);
+  const out = new Uint8Array(clean.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(clean.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}

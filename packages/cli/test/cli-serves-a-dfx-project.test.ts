@@ -1,0 +1,182 @@
+// `mockic serve` in a dfx project: installs the built counter, prints its id and URL, writes
+// .dfx/local/canister_ids.json, an unchanged @dfinity/agent HttpAgent calls it over HTTP, a restart
+// keeps the count (state in .mockic/state), and --clean starts over.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createServer } from 'node:net';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { motokoFixture, counterIdl } from '@mockic/fixtures';
+import { main } from '../src/cli.ts';
+
+// @dfinity/agent is a dependency of @mockic/mock-agent; the CLI itself does not need it.
+const { Actor, HttpAgent } = (await import(
+  new URL('../../mock-agent/node_modules/@dfinity/agent/lib/esm/index.js', import.meta.url).href
+)) as typeof import('../../mock-agent/node_modules/@dfinity/agent/lib/esm/index.js');
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+interface Running {
+  lines: string[];
+  errors: string[];
+  stop(): Promise<number>;
+  url: string;
+}
+
+async function serve(args: string[]): Promise<Running> {
+  const port = await freePort();
+  const lines: string[] = [];
+  const errors: string[] = [];
+  const controller = new AbortController();
+  const running = main(['serve', '--port', String(port), ...args], { log: (s) => lines.push(s), error: (s) => errors.push(s) }, controller.signal);
+  let done = false;
+  void running.then(() => (done = true));
+  for (let i = 0; i < 500 && !lines.some((l) => l.includes('listening')) && !done; i++) await new Promise((r) => setTimeout(r, 20));
+  assert.ok(lines.some((l) => l.includes(`http://127.0.0.1:${port}`)), [...lines, ...errors].join('\n'));
+  return {
+    lines,
+    errors,
+    url: `http://127.0.0.1:${port}`,
+    stop: async () => {
+      controller.abort();
+      return running;
+    },
+  };
+}
+
+function project(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'mockic-serve-'));
+  writeFileSync(
+    join(dir, 'dfx.json'),
+    JSON.stringify({ canisters: { counter: { type: 'motoko', main: 'src/counter/main.mo' }, unbuilt: { type: 'motoko', main: 'x.mo' } }, output_env_file: '.env' }),
+  );
+  mkdirSync(join(dir, '.dfx', 'local', 'canisters', 'counter'), { recursive: true });
+  writeFileSync(join(dir, '.dfx', 'local', 'canisters', 'counter', 'counter.wasm'), motokoFixture('counter').wasm);
+  return dir;
+}
+
+async function counter(url: string, id: string) {
+  const agent = await HttpAgent.create({ host: url, shouldFetchRootKey: true, retryTimes: 0 });
+  return Actor.createActor(counterIdl as never, { agent, canisterId: id }) as unknown as { inc(): Promise<bigint>; get(): Promise<bigint> };
+}
+
+test('serve installs a dfx project, an HttpAgent calls it, a restart keeps the count, --clean drops it', async () => {
+  const dir = project();
+  try {
+    const first = await serve(['--project', dir]);
+    let id: string;
+    try {
+      assert.equal(first.errors, []);
+      const ids = JSON.parse(readFileSync(join(dir, '.dfx', 'local', 'canister_ids.json'), 'utf8')) as Record<string, { local: string }>;
+      id = ids['counter']?.local as string;
+      assert.ok(id);
+      assert.ok(first.lines.some((l) => l.includes('counter') && l.includes(`${first.url}/?canisterId=${id}`)), first.lines.join('\n'));
+      assert.ok(first.lines.some((l) => l.includes('unbuilt') && l.includes('skipped')));
+      assert.match(readFileSync(join(dir, '.env'), 'utf8'), `CANISTER_ID_COUNTER='${id}'`);
+      const actor = await counter(first.url, id);
+      assert.is(await actor.inc(), 1n);
+      assert.is(await actor.inc(), 2n);
+      assert.is(await actor.get(), 2n);
+    } finally {
+      assert.is(await first.stop(), 0);
+    }
+    assert.ok(existsSync(join(dir, '.mockic', 'state', 'checkpoint', 'replica.json')));
+
+    const second = await serve(['--project', dir]);
+    try {
+      assert.ok(second.lines.some((l) => l.includes('1 canister(s) restored')), second.lines.join('\n'));
+      assert.ok(second.lines.some((l) => l.includes(id) && l.includes('unchanged')), second.lines.join('\n'));
+      const actor = await counter(second.url, id);
+      assert.is(await actor.get(), 2n);
+      assert.is(await actor.inc(), 3n);
+    } finally {
+      assert.is(await second.stop(), 0);
+    }
+
+    const clean = await serve(['--project', dir, '--clean']);
+    try {
+      const ids = JSON.parse(readFileSync(join(dir, '.dfx', 'local', 'canister_ids.json'), 'utf8')) as Record<string, { local: string }>;
+      const actor = await counter(clean.url, ids['counter']?.local as string);
+      assert.is(await actor.get(), 0n);
+    } finally {
+      assert.is(await clean.stop(), 0);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a changed module upgrades its canister and keeps the Motoko heap', async () => {
+  const dir = project();
+  try {
+    const first = await serve(['--project', dir]);
+    const ids = JSON.parse(readFileSync(join(dir, '.dfx', 'local', 'canister_ids.json'), 'utf8')) as Record<string, { local: string }>;
+    const id = ids['counter']?.local as string;
+    try {
+      await (await counter(first.url, id)).inc();
+    } finally {
+      await first.stop();
+    }
+    // The "rebuilt" module: the same code with an extra custom section changes the module hash.
+    const wasm = motokoFixture('counter').wasm;
+    const extra = new Uint8Array([0x00, 0x04, 0x03, 0x78, 0x79, 0x7a]);
+    const rebuilt = new Uint8Array(wasm.length + extra.length);
+    rebuilt.set(wasm);
+    rebuilt.set(extra, wasm.length);
+    writeFileSync(join(dir, '.dfx', 'local', 'canisters', 'counter', 'counter.wasm'), rebuilt);
+    const second = await serve(['--project', dir]);
+    try {
+      assert.ok(second.lines.some((l) => l.includes('upgraded')), [...second.lines, ...second.errors].join('\n'));
+      assert.is(await (await counter(second.url, id)).get(), 1n);
+    } finally {
+      await second.stop();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('serve reads icp.yaml and hex init arguments; bad flags exit 2', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mockic-icp-'));
+  try {
+    mkdirSync(join(dir, 'out'));
+    writeFileSync(join(dir, 'out', 'counter.wasm'), motokoFixture('counter').wasm);
+    writeFileSync(
+      join(dir, 'icp.yaml'),
+      ['# an icp-cli project', 'canisters:', '  - name: backend', '    build:', '      steps:', '        - type: pre-built', '          path: out/counter.wasm', ''].join('\n'),
+    );
+    const running = await serve(['--project', dir, '--in-memory', '--argument', 'backend=4449444c0000']);
+    try {
+      assert.ok(running.lines.some((l) => l.includes('backend') && l.includes('installed')), running.lines.join('\n'));
+      const ids = JSON.parse(readFileSync(join(dir, '.mockic', 'canister_ids.json'), 'utf8')) as Record<string, { local: string }>;
+      assert.is(await (await counter(running.url, ids['backend']?.local as string)).inc(), 1n);
+      assert.not.ok(existsSync(join(dir, '.mockic', 'state')));
+    } finally {
+      await running.stop();
+    }
+    const errors: string[] = [];
+    assert.is(await main(['serve', '--bogus'], { log: () => {}, error: (s) => errors.push(s) }), 2);
+    assert.is(await main(['serve', '--argument', 'x'], { log: () => {}, error: (s) => errors.push(s) }), 2);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('--help documents every serve flag', async () => {
+  let help = '';
+  await main(['--help'], { log: (s) => (help += s), error: () => {} });
+  for (const flag of ['--port', '--project', '--state', '--clean', '--in-memory', '--argument', '--argument-file', '--wasm', '--controller']) {
+    assert.ok(help.includes(flag), flag);
+  }
+});
+
+test.run();

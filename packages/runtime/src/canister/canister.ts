@@ -222,23 +222,10 @@ export class Canister {
     let certified: Uint8Array = EMPTY;
     let timer = 0n;
     if (module.systemMethods.has('canister_init')) {
-      const r = instance.run({
-        entry: { kind: 'export', name: 'canister_init' },
-        inputs: this.inputs('I', options.sender, options.arg),
-        instructionLimit: budget - used,
-        reportedLimit: budget,
-        wasmMemoryLimit: this.settings.wasmMemoryLimit,
-      });
-      used += r.instructions;
-      if (!r.ok) {
-        this.appendLogs(r.logs);
-        this.appendTrap(r.trap);
-        stable.delete();
-        throw r.trap.toUserError(this.idText, r.backtrace);
-      }
-      this.appendLogs(r.outputs.logs);
-      certified = r.outputs.certifiedData ?? EMPTY;
-      timer = r.outputs.globalTimer ?? 0n;
+      const init = this.runInitEntry(instance, 'canister_init', options, budget, used, () => stable.delete());
+      used = init.used;
+      certified = init.outputs.certifiedData ?? EMPTY;
+      timer = init.outputs.globalTimer ?? 0n;
     }
     instance.commit();
     const swap = () => {
@@ -329,25 +316,12 @@ export class Canister {
     this.appendLogs(instance.startLogs);
     let timer = 0n;
     if (module.systemMethods.has('canister_post_upgrade')) {
-      const r = instance.run({
-        entry: { kind: 'export', name: 'canister_post_upgrade' },
-        inputs: this.inputs('I', options.sender, options.arg),
-        instructionLimit: budget - used,
-        reportedLimit: budget,
-        wasmMemoryLimit: this.settings.wasmMemoryLimit,
-      });
-      used += r.instructions;
-      if (!r.ok) {
-        // One rollback undoes pre_upgrade, start and post_upgrade: the kept heap's undo log holds all
-        // their writes, a replaced heap is simply dropped, and stable memory is shared.
-        this.appendLogs(r.logs);
-        this.appendTrap(r.trap);
-        old.rollback();
-        throw r.trap.toUserError(this.idText, r.backtrace);
-      }
-      this.appendLogs(r.outputs.logs);
-      if (r.outputs.certifiedData) certified = r.outputs.certifiedData;
-      if (r.outputs.globalTimer !== undefined) timer = r.outputs.globalTimer;
+      // On a trap, one rollback undoes pre_upgrade, start and post_upgrade: the kept heap's undo log
+      // holds all their writes, a replaced heap is simply dropped, and stable memory is shared.
+      const post = this.runInitEntry(instance, 'canister_post_upgrade', options, budget, used, () => old.rollback());
+      used = post.used;
+      if (post.outputs.certifiedData) certified = post.outputs.certifiedData;
+      if (post.outputs.globalTimer !== undefined) timer = post.outputs.globalTimer;
     }
     const swap = () => {
       this.module = module;
@@ -376,6 +350,33 @@ export class Canister {
     instance.commit();
     swap();
     return { instructions: used, rounds: 1 };
+  }
+
+  /** Runs canister_init or canister_post_upgrade (context I) within the install budget; on a trap,
+   * logs it, calls `undo` and throws the IC error. Returns the outputs and the instructions used so far. */
+  private runInitEntry(
+    instance: ExecutionEngine,
+    name: 'canister_init' | 'canister_post_upgrade',
+    options: InstallOptions,
+    budget: bigint,
+    used: bigint,
+    undo: () => void,
+  ): { outputs: ExecutionOutputs; used: bigint } {
+    const r = instance.run({
+      entry: { kind: 'export', name },
+      inputs: this.inputs('I', options.sender, options.arg),
+      instructionLimit: budget - used,
+      reportedLimit: budget,
+      wasmMemoryLimit: this.settings.wasmMemoryLimit,
+    });
+    if (!r.ok) {
+      this.appendLogs(r.logs);
+      this.appendTrap(r.trap);
+      undo();
+      throw r.trap.toUserError(this.idText, r.backtrace);
+    }
+    this.appendLogs(r.outputs.logs);
+    return { outputs: r.outputs, used: used + r.instructions };
   }
 
   /** uninstall_code: the module, heap, stable memory, certified data and timer are gone. */

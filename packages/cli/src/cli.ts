@@ -2,7 +2,7 @@
 // parses argv and returns the process exit code, so tests call it in-process.
 import { readFileSync } from 'node:fs';
 import { writeFileSync } from 'node:fs';
-import { Replica, UserError, VERSION } from '@mockic/runtime';
+import { Replica, UserError, VERSION, toHex as bytesToHex, fromHex as hexToBytes } from '@mockic/runtime';
 import { startPocketIcServer } from '@mockic/pocket';
 import { SERVE_HELP, serveCommand } from './serve-command.ts';
 
@@ -20,17 +20,7 @@ ${SERVE_HELP}
   mockic --help          Prints this text.
 `;
 
-function hexToBytes(hex: string): Uint8Array {
-  const clean = hex.replace(/^0x/, '');
-  if (!/^([0-9a-fA-F]{2})*$/.test(clean)) throw new Error(`not a hex string: ${hex}`);
-  const out = new Uint8Array(clean.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(clean.slice(2 * i, 2 * i + 2), 16);
-  return out;
-}
 
-function bytesToHex(b: Uint8Array): string {
-  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-}
 
 function option(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);

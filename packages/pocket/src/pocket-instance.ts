@@ -4,17 +4,7 @@
 // auto progress (rounds and wall-clock time on a timer).
 import { createHash } from 'node:crypto';
 import { Principal } from '@dfinity/principal';
-import {
-  DEFAULT_START_TIME_NANOS,
-  ErrorCode,
-  MANAGEMENT_CANISTER_ID,
-  Replica,
-  StablePageStore,
-  UserError,
-  type CallResult,
-  type Canister,
-  type Subnet,
-} from '@mockic/runtime';
+import { DEFAULT_START_TIME_NANOS, ErrorCode, MANAGEMENT_CANISTER_ID, Replica, StablePageStore, UserError, type CallResult, type Canister, type Subnet, toHex as hex } from '@mockic/runtime';
 import { PocketApiError, badRequest, type EffectivePrincipal, type JsonValue } from './pocket-json.ts';
 import { planSubnets, replicaSubnetsOf, type PlannedSubnet } from './subnet-topology.ts';
 
@@ -254,9 +244,6 @@ export class PocketInstance {
   }
 }
 
-function hex(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
-}
 
 function principalText(p: Principal): string {
   return p.toText();

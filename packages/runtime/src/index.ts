@@ -68,3 +68,4 @@ export {
 export type { CertificationSeed } from './crypto/bls-root-key.ts';
 export * from './persistence/index.ts';
 export * from './js-canister/index.ts';
+export { toHex, fromHex, concatBytes, equalBytes } from './bytes.ts';

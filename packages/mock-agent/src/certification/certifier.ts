@@ -21,7 +21,7 @@ import type { NodeSigner, StateCertifier } from './certifier-api.ts';
 import { encodeSelfDescribed, type CborValue } from './cbor.ts';
 import { digest, witness, type HashTree, type Label } from './hash-tree.ts';
 import { BlsKeyPair, type CertificationSeed } from './root-key.ts';
-import { DEFAULT_ROOT_KEY_SEED } from '@mockic/runtime';
+import { DEFAULT_ROOT_KEY_SEED, equalBytes } from '@mockic/runtime';
 import { Ed25519Node } from './node-keys.ts';
 import { StateTreeBuilder } from './state-tree.ts';
 
@@ -266,6 +266,3 @@ function objectId(o: object | undefined): number {
   return id;
 }
 
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
-}

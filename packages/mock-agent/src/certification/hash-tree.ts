@@ -6,6 +6,7 @@
 // agents decode certificates into ([0], [1, l, r], [2, label, t], [3, v], [4, hash]), so a tree
 // encodes to CBOR as it is and compares directly with @dfinity/agent's HashTree.
 import { createHash } from 'node:crypto';
+import { toHex as hex } from '@mockic/runtime';
 
 export type EmptyNode = readonly [0];
 export type ForkNode = readonly [1, HashTree, HashTree];
@@ -173,11 +174,6 @@ interface Reveal {
 
 const newReveal = (): Reveal => ({ whole: false, children: new Map() });
 
-function hex(b: Uint8Array): string {
-  let s = '';
-  for (const x of b) s += x.toString(16).padStart(2, '0');
-  return s;
-}
 
 function requestOf(paths: readonly (readonly Label[])[]): Reveal {
   const root = newReveal();

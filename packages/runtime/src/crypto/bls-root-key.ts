@@ -8,6 +8,9 @@
 // in G2, hash-to-curve with DST BLS_SIG_BLS12381G1_XMD:SHA-256_SSWU_RO_NUL_ (what agents verify).
 import { createHash } from 'node:crypto';
 import { bls12_381 } from '@noble/curves/bls12-381.js';
+import { concatBytes as concat, fromHex as hexToBytes } from '../bytes.ts';
+
+export { concat, hexToBytes };
 
 /** The default seed of the root key: fixed, so a dev server's root key survives restarts. */
 export const DEFAULT_ROOT_KEY_SEED = 'mockic certification';
@@ -24,21 +27,7 @@ export const BLS_G1_DST = 'BLS_SIG_BLS12381G1_XMD:SHA-256_SSWU_RO_NUL_';
 
 const G1 = bls12_381.shortSignatures;
 
-export function hexToBytes(h: string): Uint8Array {
-  const out = new Uint8Array(h.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(h.slice(2 * i, 2 * i + 2), 16);
-  return out;
-}
 
-export function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
-}
 
 /** The bytes of a seed (text as UTF-8, numbers in decimal). */
 export function seedBytes(seed: CertificationSeed): Uint8Array {

@@ -25,6 +25,7 @@ import { CompilationCache, sharedCompilationCache, type CompiledCanisterModule }
 import { canisterModuleOf } from '../replica/canister-module-of.ts';
 import { createVolume, writeFileAtomic, type Volume } from '../state/volume.ts';
 import { CHECKPOINT_PAGE, CheckpointLog, type CheckpointOp, type CheckpointStep } from './checkpoint-log.ts';
+import { toHex as hex, fromHex as unhex } from '../bytes.ts';
 
 const DIR = 'checkpoint';
 const MANIFEST = `${DIR}/replica.json`;
@@ -487,14 +488,4 @@ function nonZeroStablePages(stable: TransactionalStableMemory, length: number): 
   return out;
 }
 
-function hex(bytes: Uint8Array): string {
-  let s = '';
-  for (const b of bytes) s += b.toString(16).padStart(2, '0');
-  return s;
-}
 
-function unhex(s: string): Uint8Array {
-  const out = new Uint8Array(s.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(s.slice(2 * i, 2 * i + 2), 16);
-  return out;
-}

@@ -8,6 +8,7 @@
 // point leaves the previous checkpoint or the new one, never the heap of one with the globals of another.
 import { JournaledPageFile, PAGE_SIZE } from './journaled-page-file.ts';
 import { type Volume, writeFileAtomic } from './volume.ts';
+import { toHex as hex, fromHex as unhex } from '../bytes.ts';
 
 /** A Wasm global's value with its type (the IC reads and writes them between messages and upgrades). */
 export type CheckpointGlobal =
@@ -231,14 +232,4 @@ function decodeGlobal(e: EncodedGlobal): CheckpointGlobal {
   }
 }
 
-function hex(bytes: Uint8Array): string {
-  let s = '';
-  for (const b of bytes) s += b.toString(16).padStart(2, '0');
-  return s;
-}
 
-function unhex(s: string): Uint8Array {
-  const out = new Uint8Array(s.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(s.slice(2 * i, 2 * i + 2), 16);
-  return out;
-}

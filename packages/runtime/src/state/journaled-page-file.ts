@@ -11,6 +11,7 @@
 // not in the file length: content pages never written read as zero, even past the end of the file.
 import { createHash } from 'node:crypto';
 import { type Volume, type FileDescriptor, volumeDirname } from './volume.ts';
+import { equalBytes } from '../bytes.ts';
 
 /** Bytes per page of a page file (the OS page size of the real replica's page maps). */
 export const PAGE_SIZE = 4096;
@@ -221,11 +222,6 @@ function checksum(bytes: Uint8Array): Uint8Array {
   return createHash('sha256').update(bytes).digest();
 }
 
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
 
 function writeMagic(view: Uint8Array, magic: string): void {
   for (let i = 0; i < 8; i++) view[i] = magic.charCodeAt(i);

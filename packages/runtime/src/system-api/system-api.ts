@@ -8,6 +8,7 @@ import { apiOverhead } from './api-overhead.ts';
 import { ExecutionState, type OutgoingCall } from './execution-state.ts';
 import type { HeapView, InstructionMeter, StableMemoryAccess } from './host-interfaces.ts';
 import { ExecutionTrap, trap } from '../execution/execution-trap.ts';
+import { equalBytes } from '../bytes.ts';
 
 /** A value of the spec's type `I`: number for wasm32, bigint for wasm64. */
 type I = number | bigint;
@@ -616,8 +617,3 @@ export class SystemApi {
   }
 }
 
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}

@@ -22,6 +22,7 @@ import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { bytesToNumberBE, numberToBytesBE } from '@noble/curves/utils.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha512 } from '@noble/hashes/sha2.js';
+import { concatBytes as concat } from '../bytes.ts';
 
 const Point = secp256k1.Point;
 type Secp256k1Point = InstanceType<typeof Point>;
@@ -48,12 +49,6 @@ export interface DerivedSecp256k1SecretKey {
   chainCode: Uint8Array;
 }
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
-  return out;
-}
 
 function checkChainCode(chainCode: Uint8Array): void {
   if (chainCode.length !== 32) throw new RangeError(`chain code must be 32 bytes, got ${chainCode.length}`);

@@ -18,6 +18,7 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { bytesToNumberBE, bytesToNumberLE, numberToBytesLE } from '@noble/curves/utils.js';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha512 } from '@noble/hashes/sha2.js';
+import { concatBytes as concat } from '../bytes.ts';
 
 const Point = ed25519.Point;
 type EdPoint = InstanceType<typeof Point>;
@@ -40,15 +41,6 @@ export interface DerivedEd25519SecretScalar {
   chainCode: Uint8Array;
 }
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 function mulBase(k: bigint): EdPoint {
   return k === 0n ? Point.ZERO : Point.BASE.multiply(k);

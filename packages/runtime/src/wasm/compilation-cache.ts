@@ -9,6 +9,7 @@ import { InvalidCanisterModuleError } from './invalid-canister-module-error.ts';
 import type { ModuleInfo } from './parse-module.ts';
 import { DEFAULT_MODULE_LIMITS, validateCanisterModule, type ModuleLimits } from './validate-module.ts';
 import { WasmDecodeError } from './wasm-reader.ts';
+import { toHex as hex } from '../bytes.ts';
 
 export interface CompiledCanisterModule {
   /** SHA-256 of the module as installed (possibly gzip-compressed): the canister's module_hash. */
@@ -31,11 +32,6 @@ function sha256(bytes: Uint8Array): Uint8Array {
   return new Uint8Array(createHash('sha256').update(bytes).digest());
 }
 
-function hex(bytes: Uint8Array): string {
-  let s = '';
-  for (const b of bytes) s += b.toString(16).padStart(2, '0');
-  return s;
-}
 
 /**
  * Validates, instruments and compiles a canister module (decompressing it when gzip-compressed).

@@ -6,6 +6,7 @@
 import { Principal } from '@dfinity/principal';
 import { defineCanister, type JsCanister } from '../js-canister.ts';
 import type { JsContext } from '../js-context.ts';
+import { toHex as hex } from '../../bytes.ts';
 
 export const ICRC_LEDGER_CANDID = `type Subaccount = blob;
 type Account = record { owner : principal; subaccount : opt Subaccount };
@@ -110,9 +111,6 @@ function accountOf(a: Principal | IcrcAccount): IcrcAccount {
   return a instanceof Principal ? { owner: a, subaccount: [] } : a;
 }
 
-function hex(b: Uint8Array): string {
-  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-}
 
 /** A canonical account key: owner and 32-byte subaccount (none = zeros). */
 export function accountKey(a: Principal | IcrcAccount): string {

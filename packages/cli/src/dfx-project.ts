@@ -17,6 +17,9 @@ export interface ProjectCanister {
   initArgFile?: string;
   /** Names of canisters this one depends on (installed first). */
   dependencies: string[];
+  /** Candidate .did files (declared `candid`, then what a build leaves), best first: their init
+   * argument types type a Candid-text init argument. */
+  candidCandidates?: string[];
 }
 
 export interface Project {
@@ -35,6 +38,7 @@ interface DfxCanisterJson {
   main?: string;
   init_arg?: string;
   init_arg_file?: string;
+  candid?: string;
   dependencies?: string[];
   remote?: { id?: Record<string, string> };
 }
@@ -65,6 +69,13 @@ export function loadDfxProject(root: string): Project | undefined {
       initArg: c.init_arg,
       initArgFile: c.init_arg_file ? resolve(root, c.init_arg_file) : undefined,
       dependencies: c.dependencies ?? [],
+      // dfx writes the service with its init arguments to constructor.did (<name>.did may lack them).
+      candidCandidates: [
+        ...(c.candid && !/^https?:/.test(c.candid) ? [resolve(root, c.candid)] : []),
+        join(built, 'constructor.did'),
+        join(built, `${name}.did`),
+        join(built, 'service.did'),
+      ],
     });
   }
   return {

@@ -58,12 +58,15 @@ function canisterOf(dir: string, value: unknown): ProjectCanister | undefined {
   }
   const recipe = value['recipe'];
   let type = 'custom';
+  const candid: string[] = [];
+  if (typeof value['candid'] === 'string') candid.push(resolve(dir, value['candid']));
   if (isMap(recipe)) {
     if (typeof recipe['type'] === 'string') type = recipe['type'];
     const conf = recipe['configuration'];
     if (isMap(conf)) {
       add(conf['path']);
       add(conf['wasm']);
+      if (typeof conf['candid'] === 'string') candid.push(resolve(dir, conf['candid']));
     }
   }
   const initArg = value['init_args'] ?? value['init_arg'];
@@ -75,6 +78,7 @@ function canisterOf(dir: string, value: unknown): ProjectCanister | undefined {
     initArg: typeof initArg === 'string' ? initArg : undefined,
     initArgFile: typeof value['init_arg_file'] === 'string' ? resolve(dir, value['init_arg_file']) : undefined,
     dependencies,
+    candidCandidates: candid,
   };
 }
 

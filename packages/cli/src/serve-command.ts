@@ -3,13 +3,15 @@
 // built Wasm, canister ids written where dfx writes them, and the whole state persisted in a
 // directory (checkpointed after every round) so a restart continues where the last run stopped.
 import { createHash } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { Principal } from '@dfinity/principal';
-import { Replica, UserError, restoreReplica, type ReplicaCheckpointer } from '@mockic/runtime';
+import { Replica, UserError, parseCandid, parseModule, restoreReplica, type ReplicaCheckpointer } from '@mockic/runtime';
 import { Certifier, startLoopbackServer } from '@mockic/mock-agent';
 import { loadDfxProject, type Project, type ProjectCanister } from './dfx-project.ts';
 import { loadIcpYamlProject } from './icp-yaml-project.ts';
+import { encodeCandidText, type EncodeOptions } from './candid-value-text.ts';
 
 export type Out = { log: (s: string) => void; error: (s: string) => void };
 
@@ -32,9 +34,12 @@ export const SERVE_HELP = `  mockic serve [--port <n>] [--project <dir>] [--stat
         --clean                  Drop the persisted state and start empty.
         --in-memory              Persist nothing.
         --argument <name>=<hex>  Init argument of canister <name> as hex DIDL bytes (overrides
-                                 dfx.json). init_arg / init_arg_file in dfx.json may hold "()",
-                                 hex DIDL bytes, or (file only) raw DIDL bytes; other Candid text
-                                 needs its types: encode it with \`didc encode '(…)'\` and pass hex.
+                                 dfx.json). init_arg / init_arg_file in dfx.json (init_args in
+                                 icp.yaml) may hold Candid text such as '(record { owner = principal
+                                 "aaaaa-aa"; limit = 10 })', typed by the canister's .did (dfx.json
+                                 "candid", .dfx/local/canisters/<name>/constructor.did, or the
+                                 module's candid:service metadata) or else inferred from the
+                                 literals; hex DIDL bytes; or (file only) raw DIDL bytes.
         --argument-file <name>=<path>  The same from a file (raw DIDL bytes or hex text).
         --wasm <name>=<path>     Install <name> from this module (e.g. a recipe-built icp.yaml canister).
         --controller <principal> An extra controller of the canisters installed (the anonymous
@@ -243,17 +248,17 @@ async function installProject(
           out.log(`${step}: ${existing} restored (module unchanged)`);
         } else if (!canister.moduleHash) {
           out.log(`${step}: installing ${source} (${size}) into ${existing}...`);
-          replica.installCode({ canisterId: id, wasm, arg: initArgOf(c, flags), sender: Principal.anonymous() });
+          replica.installCode({ canisterId: id, wasm, arg: initArgOf(c, flags, wasm, project.root), sender: Principal.anonymous() });
           out.log(`${step}: ${existing} installed`);
         } else {
           out.log(`${step}: upgrading ${existing} with ${source} (${size})...`);
-          await replica.upgradeCanister({ canisterId: id, wasm, arg: initArgOf(c, flags), sender: Principal.anonymous() });
+          await replica.upgradeCanister({ canisterId: id, wasm, arg: initArgOf(c, flags, wasm, project.root), sender: Principal.anonymous() });
           out.log(`${step}: ${existing} upgraded`);
         }
         names.set(c.name, existing);
         continue;
       }
-      const arg = initArgOf(c, flags);
+      const arg = initArgOf(c, flags, wasm, project.root);
       out.log(`${step}: installing ${source} (${size})...`);
       const wanted = dfxIds?.[c.name]?.['local'];
       let specifiedId: Principal | undefined;
@@ -285,29 +290,97 @@ async function installProject(
 }
 
 /** The init argument of a canister: --argument/--argument-file, else init_arg / init_arg_file. */
-function initArgOf(c: ProjectCanister, flags: ServeFlags): Uint8Array {
+function initArgOf(c: ProjectCanister, flags: ServeFlags, wasm: Uint8Array, root: string): Uint8Array {
   const override = flags.arguments.get(c.name);
   if (override) return override;
-  if (c.initArg !== undefined) return candidArgBytes(c.initArg, `${c.name}'s init_arg`);
-  if (c.initArgFile !== undefined) return argumentFileBytes(c.initArgFile);
+  const types = () => initArgTypes(c, wasm, root);
+  if (c.initArg !== undefined) return candidArgBytes(c.initArg, `canister ${c.name}: init_arg`, types);
+  if (c.initArgFile !== undefined) return argumentFileBytes(c.initArgFile, `canister ${c.name}: init_arg_file ${relative(root, c.initArgFile)}`, types);
   return EMPTY_ARGS;
 }
 
 const EMPTY_ARGS = new Uint8Array([0x44, 0x49, 0x44, 0x4c, 0x00, 0x00]);
 
-function candidArgBytes(text: string, what: string): Uint8Array {
+type ArgTypes = Pick<EncodeOptions, 'types' | 'namedTypes'> & { source?: string };
+
+function candidArgBytes(text: string, what: string, types?: () => ArgTypes): Uint8Array {
   const t = text.trim();
   if (t === '' || /^\(\s*\)$/.test(t)) return EMPTY_ARGS;
   if (/^(0x)?4449444c([0-9a-f]{2})*$/i.test(t.replace(/\s+/g, ''))) return hexToBytes(t.replace(/\s+/g, ''));
-  throw new Error(
-    `${what} is Candid text (${t}); mockic installs Candid arguments as bytes: encode it with \`didc encode '${t}'\` and put the hex in init_arg, or pass --argument <name>=<hex>`,
-  );
+  if (!types) {
+    throw new Error(`${what} is Candid text, which needs the canister's types: put it in init_arg / init_arg_file, or encode it with \`didc encode '${t}'\` and pass hex`);
+  }
+  const typed = types();
+  const source = typed.source ? `, typed by ${typed.source}` : ' (no .did with init arguments found: types inferred from the literals)';
+  return encodeCandidText(t, { types: typed.types, namedTypes: typed.namedTypes, what: `${what}${source}` });
 }
 
-function argumentFileBytes(path: string): Uint8Array {
+function argumentFileBytes(path: string, what = path, types?: () => ArgTypes): Uint8Array {
   const bytes = new Uint8Array(readFileSync(path));
   if (bytes[0] === 0x44 && bytes[1] === 0x49 && bytes[2] === 0x44 && bytes[3] === 0x4c) return bytes;
-  return candidArgBytes(new TextDecoder().decode(bytes), path);
+  return candidArgBytes(new TextDecoder().decode(bytes), what, types);
+}
+
+/**
+ * The init argument types of a canister: the first .did candidate whose service has init arguments
+ * (`service : (A) -> {…}`), else the module's candid:service (or candid:args) metadata, else none
+ * (the values' types are inferred). Named types of a .did found serve annotations either way.
+ */
+function initArgTypes(c: ProjectCanister, wasm: Uint8Array, root: string): ArgTypes {
+  let named: ArgTypes['namedTypes'];
+  for (const path of c.candidCandidates ?? []) {
+    if (!existsSync(path)) continue;
+    let parsed;
+    try {
+      parsed = parseCandid(readFileSync(path, 'utf8'));
+    } catch (e) {
+      throw new Error(`canister ${c.name}: cannot read its Candid interface ${relative(root, path)}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    named ??= parsed.types;
+    if (parsed.initArgs.length > 0) return { types: parsed.initArgs, namedTypes: parsed.types, source: relative(root, path) };
+  }
+  const meta = candidMetadata(wasm);
+  if (meta) return { ...meta, namedTypes: meta.namedTypes ?? named };
+  return { namedTypes: named };
+}
+
+/** Init argument types from the module's `candid:service` / `candid:args` custom sections. */
+function candidMetadata(wasm: Uint8Array): ArgTypes | undefined {
+  let info;
+  try {
+    info = parseModule(wasm[0] === 0x1f && wasm[1] === 0x8b ? new Uint8Array(gunzipSync(wasm)) : wasm);
+  } catch {
+    return undefined;
+  }
+  const section = (name: string) => {
+    const data = info.icpPublic.get(name) ?? info.icpPrivate.get(name);
+    return data && new TextDecoder().decode(data);
+  };
+  const tryParse = (did: string | undefined) => {
+    try {
+      return did === undefined ? undefined : parseCandid(did);
+    } catch {
+      return undefined;
+    }
+  };
+  const service = tryParse(section('candid:service'));
+  if (service && service.initArgs.length > 0) return { types: service.initArgs, namedTypes: service.types, source: "the module's candid:service metadata" };
+  // candid:args is `<type definitions> (<argument types>)`: make it a service with those init arguments.
+  const args = section('candid:args')?.trim();
+  if (args?.endsWith(')')) {
+    let depth = 0;
+    let open = -1;
+    for (let i = args.length - 1; i >= 0; i--) {
+      if (args[i] === ')') depth++;
+      else if (args[i] === '(' && --depth === 0) {
+        open = i;
+        break;
+      }
+    }
+    const parsed = open < 0 ? undefined : tryParse(`${args.slice(0, open)}\nservice : ${args.slice(open)} -> {}`);
+    if (parsed && parsed.initArgs.length > 0) return { types: parsed.initArgs, namedTypes: parsed.types, source: "the module's candid:args metadata" };
+  }
+  return undefined;
 }
 
 function canisterIdsPath(project: Project): string {

@@ -1,0 +1,13 @@
+// The backend's Candid interface, as `dfx generate` emits it (src/declarations/backend/backend.did.js).
+import type { IDL } from '@dfinity/candid';
+
+export const idlFactory: IDL.InterfaceFactory = ({ IDL }) =>
+  IDL.Service({
+    get: IDL.Func([], [IDL.Nat], ['query']),
+    increment: IDL.Func([], [IDL.Nat], []),
+  });
+
+export interface Backend {
+  get(): Promise<bigint>;
+  increment(): Promise<bigint>;
+}

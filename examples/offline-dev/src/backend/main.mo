@@ -1,0 +1,14 @@
+// The backend: a counter. `count` is a field of a persistent actor, so it survives upgrades
+// (and `mockic serve` restarts, which checkpoint the heap).
+persistent actor Backend {
+  var count : Nat = 0;
+
+  public query func get() : async Nat {
+    count;
+  };
+
+  public func increment() : async Nat {
+    count += 1;
+    count;
+  };
+};

@@ -20,6 +20,7 @@
 // variant. Annotate (`(8 : nat8)`) wherever the inferred type is not the one the canister expects.
 import { IDL, idlLabelToId } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
+import { CANDID_PRIMITIVES } from '@mockic/runtime';
 
 export class CandidValueError extends Error {
   override name = 'CandidValueError';
@@ -351,7 +352,7 @@ class ValueParser {
     const t = this.tok;
     if (t.kind !== 'id') return this.fail(t.at, 'a type');
     this.next();
-    const prim = PRIMITIVES[t.value];
+    const prim = CANDID_PRIMITIVES[t.value];
     if (prim) return prim();
     switch (t.value) {
       case 'opt':
@@ -396,27 +397,6 @@ class ValueParser {
   }
 }
 
-const PRIMITIVES: Record<string, () => IDL.Type> = {
-  nat: () => IDL.Nat,
-  nat8: () => IDL.Nat8,
-  nat16: () => IDL.Nat16,
-  nat32: () => IDL.Nat32,
-  nat64: () => IDL.Nat64,
-  int: () => IDL.Int,
-  int8: () => IDL.Int8,
-  int16: () => IDL.Int16,
-  int32: () => IDL.Int32,
-  int64: () => IDL.Int64,
-  float32: () => IDL.Float32,
-  float64: () => IDL.Float64,
-  bool: () => IDL.Bool,
-  text: () => IDL.Text,
-  null: () => IDL.Null,
-  reserved: () => IDL.Reserved,
-  empty: () => IDL.Empty,
-  principal: () => IDL.Principal,
-  blob: () => IDL.Vec(IDL.Nat8),
-};
 
 function utf8(bytes: Uint8Array, onError: () => never): string {
   try {

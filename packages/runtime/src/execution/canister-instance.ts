@@ -131,11 +131,10 @@ export class CanisterInstance {
       [ABI_IMPORTS.firstWrite]: (page: number): void => heap.firstWrite(page),
       [ABI_IMPORTS.memoryGrow]: (delta: bigint): bigint => {
         const previous = heap.grow(BigInt.asIntN(64, delta));
-        if (previous >= 0n && self.pagesGlobalRef) self.pagesGlobalRef.value = heap.sizePages();
+        if (previous >= 0n && self.pagesGlobal) self.pagesGlobal.value = heap.sizePages();
         return previous;
       },
     };
-    if ('pages' in ABI_IMPORTS) abi['pages'] = this.pagesImport();
 
     const startLimit = options.startInstructionLimit ?? START_FUNCTION_BUDGET;
     this.meter.begin(startLimit);
@@ -163,8 +162,7 @@ export class CanisterInstance {
       this.meter.begin(startLimit);
       const pages = exports[ABI_EXPORTS.pages];
       this.pagesGlobal = pages instanceof WebAssembly.Global ? pages : undefined;
-      this.pagesGlobalRef = this.pagesGlobal ?? this.importedPages;
-      if (this.pagesGlobalRef) this.pagesGlobalRef.value = this.heap.sizePages();
+      if (this.pagesGlobal) this.pagesGlobal.value = this.heap.sizePages();
       // The start function runs after instantiation (the instrumented module exports it instead of
       // declaring a start section), so that running out of instructions in it is recognizable.
       const start = exports[ABI_EXPORTS.start];
@@ -202,7 +200,6 @@ export class CanisterInstance {
     this.tableSnapshot = this.tables.map((t) => snapshotTable(t));
   }
 
-  private pagesGlobalRef: WebAssembly.Global | undefined;
   private undoGlobals: UndoGlobals | undefined;
 
   /** A thrown value as a trap: a Wasm trap while the counter is below zero is the instruction limit
@@ -210,13 +207,6 @@ export class CanisterInstance {
   private classify(e: unknown): ExecutionTrap {
     if (e instanceof WebAssembly.RuntimeError && this.meter.exceeded()) return this.meter.limitTrap();
     return classifyThrown(e);
-  }
-  private importedPages: WebAssembly.Global | undefined;
-
-  private pagesImport(): WebAssembly.Global {
-    this.importedPages = new WebAssembly.Global({ value: 'i64', mutable: true }, this.heap.sizePages());
-    this.pagesGlobalRef = this.importedPages;
-    return this.importedPages;
   }
 
   /** Whether the module exports `name` as a function. */
@@ -314,7 +304,7 @@ export class CanisterInstance {
     this.heap.rollback();
     this.stable.rollback();
     this.restoreGlobals();
-    if (this.pagesGlobalRef) this.pagesGlobalRef.value = this.heap.sizePages();
+    if (this.pagesGlobal) this.pagesGlobal.value = this.heap.sizePages();
   }
 
   /** Only the instance-local part of a rollback (globals, tables), for a discarded upgrade instance. */
@@ -350,7 +340,7 @@ export class CanisterInstance {
 
   /** Syncs the logical page global after the heap was restored from outside (checkpoint, snapshot). */
   syncPages(): void {
-    if (this.pagesGlobalRef) this.pagesGlobalRef.value = this.heap.sizePages();
+    if (this.pagesGlobal) this.pagesGlobal.value = this.heap.sizePages();
   }
 }
 

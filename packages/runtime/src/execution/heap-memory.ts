@@ -15,9 +15,6 @@ import { DIRTY_PAGE_SIZE, WASM_PAGE_SIZE } from '../wasm/instrumentation-abi.ts'
 import type { HeapView } from '../system-api/host-interfaces.ts';
 import { ExecutionTrap } from './execution-trap.ts';
 
-const PAGES_PER_WASM_PAGE = WASM_PAGE_SIZE / DIRTY_PAGE_SIZE; // 16
-/** Heap pages one 64 KiB page of the dirty map covers. */
-const MAP_COVERAGE = WASM_PAGE_SIZE;
 /** Bytes of memory 2 per undo slot: the page content plus its u32 list entry. */
 const SLOT_BYTES = DIRTY_PAGE_SIZE + 4;
 
@@ -304,10 +301,9 @@ export class HeapMemory implements HeapView {
   }
 }
 
+/** Wasm pages of the dirty map (one byte per 4 KiB heap page) for a heap of `wasmPages`; at least one. */
 function mapPagesFor(wasmPages: number): number {
-  const heapBytes = wasmPages * WASM_PAGE_SIZE;
-  const mapBytes = Math.ceil(heapBytes / DIRTY_PAGE_SIZE);
-  return Math.max(1, Math.ceil(mapBytes / MAP_COVERAGE) * (MAP_COVERAGE / WASM_PAGE_SIZE));
+  const mapBytes = Math.ceil((wasmPages * WASM_PAGE_SIZE) / DIRTY_PAGE_SIZE);
+  return Math.max(1, Math.ceil(mapBytes / WASM_PAGE_SIZE));
 }
 
-export { PAGES_PER_WASM_PAGE };

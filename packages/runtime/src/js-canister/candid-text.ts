@@ -80,7 +80,8 @@ function tokenize(src: string): Token[] {
   return out;
 }
 
-const PRIMITIVES: Record<string, () => IDL.Type> = {
+/** Candid's primitive type names (and `blob`) as IDL types. */
+export const CANDID_PRIMITIVES: Readonly<Record<string, () => IDL.Type>> = {
   nat: () => IDL.Nat,
   nat8: () => IDL.Nat8,
   nat16: () => IDL.Nat16,
@@ -163,7 +164,7 @@ class Parser {
       case 'service':
         return this.serviceBody();
       default:
-        return t.value in PRIMITIVES ? { k: 'prim', name: t.value } : { k: 'ref', name: t.value };
+        return t.value in CANDID_PRIMITIVES ? { k: 'prim', name: t.value } : { k: 'ref', name: t.value };
     }
   }
 
@@ -176,7 +177,7 @@ class Parser {
         this.next();
         this.next();
         out.push({ label: t.kind === 'num' ? Number(t.value) : t.value, type: this.dataType() });
-      } else if (t && (t.kind === 'text' || t.kind === 'num' || (t.kind === 'id' && !(t.value in PRIMITIVES) && (this.isSym(';', 1) || this.isSym('}', 1))))) {
+      } else if (t && (t.kind === 'text' || t.kind === 'num' || (t.kind === 'id' && !(t.value in CANDID_PRIMITIVES) && (this.isSym(';', 1) || this.isSym('}', 1))))) {
         // A variant case without a type (`A;`), or a record field that is only a type name: decided in resolve.
         this.next();
         out.push({ label: t.kind === 'num' ? Number(t.value) : t.value, type: undefined });
@@ -290,7 +291,7 @@ export function parseCandid(source: string): ParsedCandid {
   const resolve = (ast: Ast): IDL.Type => {
     switch (ast.k) {
       case 'prim':
-        return (PRIMITIVES[ast.name] as () => IDL.Type)();
+        return (CANDID_PRIMITIVES[ast.name] as () => IDL.Type)();
       case 'ref':
         return named(ast.name);
       case 'opt':

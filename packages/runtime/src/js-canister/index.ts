@@ -4,7 +4,7 @@ export type { JsCanister, JsCanisterDefinition, JsMethod, MethodReturn, Yieldabl
 export { JsContext, PendingCall, CallRejectedError } from './js-context.ts';
 export type { ContextKind, JsCallOptions, CallSignature, TimerCallback } from './js-context.ts';
 export { JsCanisterInstance, JS_EXECUTION_INSTRUCTIONS } from './js-canister-instance.ts';
-export { parseCandid, serviceToCandid, CandidSyntaxError } from './candid-text.ts';
+export { parseCandid, serviceToCandid, CandidSyntaxError, CANDID_PRIMITIVES } from './candid-text.ts';
 export type { ParsedCandid } from './candid-text.ts';
 export { cloneState } from './clone-state.ts';
 export { icrcLedger, accountKey, ICRC_LEDGER_CANDID } from './plugins/icrc-ledger.ts';

@@ -4,11 +4,10 @@
 // canister has work left in the round. This is the front door of @mockic/runtime.
 import { Principal } from '@dfinity/principal';
 import { Canister, type CanisterEnvironment, type CanisterSettings, type CanisterStableMemory, type InstallMode } from '../canister/canister.ts';
-import type { CanisterModule } from '../canister/canister-module.ts';
+import { expectsEnhancedOrthogonalPersistence, type CanisterModule } from '../canister/canister-module.ts';
 import { resolveLimits, type ExecutionLimits } from '../config/execution-limits.ts';
 import type { FeeSchedule, FeeConfig } from '../cycles/fee-schedule.ts';
 import { ErrorCode } from '../errors/error-code.ts';
-import { RejectCode } from '../errors/reject-code.ts';
 import { UserError } from '../errors/user-error.ts';
 import { createVolume, type Volume } from '../state/volume.ts';
 import { StablePageStore } from '../state/stable-page-store.ts';
@@ -358,7 +357,7 @@ export class Replica {
   }): Promise<void> {
     const canister = this.canister(options.canisterId);
     const module = canister.installedModule;
-    const keep = options.wasmMemoryPersistence ?? (module && isEop(module) ? 'keep' : undefined);
+    const keep = options.wasmMemoryPersistence ?? (module && expectsEnhancedOrthogonalPersistence(module) ? 'keep' : undefined);
     this.installCode({ ...options, mode: 'upgrade', wasmMemoryPersistence: keep });
   }
 
@@ -701,10 +700,6 @@ function updateLowMemoryHook(c: Canister): void {
   else if (c.lowMemoryHook === 'not-satisfied') c.lowMemoryHook = 'ready';
 }
 
-function isEop(m: CanisterModule): boolean {
-  return m.privateMetadata.has('enhanced-orthogonal-persistence');
-}
-
 function rejectResult(error: UserError): CallResult {
   return { kind: 'reject', code: error.rejectCode, message: error.description, error };
 }
@@ -712,8 +707,6 @@ function rejectResult(error: UserError): CallResult {
 function unwrap(result: CallResult): Uint8Array {
   if (result.kind === 'reply') return result.data;
   if (result.error) throw result.error;
-  throw new UserError(
-    result.code === RejectCode.CANISTER_REJECT ? ErrorCode.CanisterRejectedMessage : ErrorCode.CanisterRejectedMessage,
-    result.message,
-  );
+  // A canister's own reject (msg_reject): the HTTP interface reports it as IC0406.
+  throw new UserError(ErrorCode.CanisterRejectedMessage, result.message);
 }

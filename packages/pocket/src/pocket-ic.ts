@@ -407,7 +407,7 @@ export class PocketIc {
 
   /** Milliseconds since 1970 (fractional: the instance keeps nanoseconds). */
   async getTime(): Promise<number> {
-    return Number(this.client.live().time) / 1_000_000;
+    return Number(this.client.live().time / 1_000_000n);
   }
 
   async resetTime(): Promise<void> {

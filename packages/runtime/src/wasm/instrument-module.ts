@@ -6,7 +6,7 @@
 //
 // Layout of the result (K = 3 added function imports):
 //   functions: 0 out_of_instructions, 1 first_write, 2 memory_grow, then the canister's imports and
-//              functions shifted by K, then two helpers ($charge, $bulk) at the end;
+//              functions shifted by K, then three helpers ($charge, $bulk, $save) at the end;
 //   memories:  0 = imported `__mockic.memory` (the canister's memory 0), 1 = imported dirty map,
 //              2 = imported undo log (`__mockic.undo`, memory64);
 //   globals:   the canister's, then counter, pages, undo count, undo list base, and one drop flag per
@@ -21,8 +21,10 @@
 // `unreachable`: no call in hot code). Bulk memory and table operations additionally subtract their
 // length at run time (saturating), in the $charge/$bulk helpers, which call the host.
 //
-// Stores save the pages they are first to write inline (dirty-map check, then on the cold path a v128
-// copy of the page into the next undo slot). The cold paths are listed in a `metadata.code.branch_hint`
+// Stores save the pages they are first to write: the dirty-map check is always inline; the cold path
+// (a v128 copy of the page into the next undo slot) is inline for stores inside a loop and a call to
+// the module's own $save helper elsewhere — a call there costs nothing on the hot path and keeps the
+// output about half the size. The cold paths are listed in a `metadata.code.branch_hint`
 // custom section as unlikely; V8 ignores it unless run with --experimental-wasm-branch-hinting, which
 // then moves them out of line (measured on bench/metering-overhead: the tight store loop goes from
 // ~2.4x to ~2.0x plain; the arithmetic kernel does not gain).
@@ -178,6 +180,7 @@ class Instrumenter {
   readonly typeI64I64Void: number;
   readonly fnCharge: number;
   readonly fnBulk: number;
+  readonly fnSave: number;
   /** Drop flag global per data segment (-1 when the segment is not passive). */
   readonly dataFlag: Int32Array;
   readonly elemFlag: Int32Array;
@@ -220,6 +223,7 @@ class Instrumenter {
     this.typeI64I64Void = this.numTypes + 3;
     this.fnCharge = K + this.numFuncs;
     this.fnBulk = K + this.numFuncs + 1;
+    this.fnSave = K + this.numFuncs + 2;
 
     let nextGlobal = this.numGlobals + 4;
     this.dataFlag = new Int32Array(info.dataSegments.length).fill(-1);
@@ -418,10 +422,11 @@ class Instrumenter {
 
   functionSection(r: WasmReader | undefined, w: WasmWriter): void {
     const n = r ? r.u32() : 0;
-    w.u32(n + 2);
+    w.u32(n + 3);
     if (r) w.bytes(this.bytes, r.pos, r.end);
     w.u32(this.typeI64I64); // $charge
     w.u32(this.typeI64I64Void); // $bulk
+    w.u32(this.typeI32); // $save
   }
 
   globalSection(r: WasmReader | undefined, w: WasmWriter): void {
@@ -575,7 +580,7 @@ class Instrumenter {
       const writeFunctionNames = (sub: WasmReader | undefined) => {
         const body = new WasmWriter(256);
         const n = sub ? sub.u32() : 0;
-        body.u32(n + K + 2);
+        body.u32(n + K + 3);
         body.u32(FN_OUT_OF_INSTRUCTIONS);
         body.name('__mockic_out_of_instructions');
         body.u32(FN_FIRST_WRITE);
@@ -595,6 +600,8 @@ class Instrumenter {
         body.name('__mockic_charge');
         body.u32(this.fnBulk);
         body.name('__mockic_bulk');
+        body.u32(this.fnSave);
+        body.name('__mockic_save_page');
         w.u8(1);
         w.u32(body.len);
         w.append(body);
@@ -648,7 +655,7 @@ class Instrumenter {
   codeSection(r: WasmReader | undefined): Uint8Array {
     const w = new WasmWriter(r ? Math.ceil((r.end - r.pos) * 1.6) + 1024 : 1024);
     const n = r ? r.u32() : 0;
-    w.u32(n + 2);
+    w.u32(n + 3);
     const fb = new FunctionBodyInstrumenter(this);
     for (let i = 0; i < n; i++) {
       const rr = r as WasmReader;
@@ -661,6 +668,7 @@ class Instrumenter {
     }
     this.helperCharge(w);
     this.helperBulk(w);
+    this.helperSave(w);
     const out = new WasmWriter(w.len + 6);
     out.section(10, w);
     return out.toBytes();
@@ -700,6 +708,83 @@ class Instrumenter {
     b.bytes(Uint8Array.of(1, 1, I64)); // one local: t
     this.emitDynamicCharge(b, 0, 1);
     b.bytes(Uint8Array.of(0x20, 0, 0x0b));
+    w.u32(b.len);
+    w.append(b);
+  }
+
+  /** The first-write save of the 4 KiB page in i32 local `p`, using scratch locals `s` (address type)
+   * and `d` (i64): when the page is clean and inside memory 0 (a store about to trap out of bounds
+   * skips it), marks it in the dirty map, appends it to the undo list and copies it into the next slot
+   * of memory 2. */
+  emitSavePage(w: WasmWriter, p: number, s: number, d: number): void {
+    const memory64 = this.memory64;
+    const nG = this.undoCountGlobal;
+    const lG = this.undoListGlobal;
+    const get = (i: number) => {
+      w.u8(0x20);
+      w.u32(i);
+    };
+    // if map[p] == 0 && p < memory.size(0) * 16 (a store about to trap out of bounds skips the save)
+    get(p);
+    w.bytes(LOAD_DIRTY);
+    w.u8(0x45);
+    get(p);
+    if (memory64) w.bytes(Uint8Array.of(0xad, 0x3f, 0, 0x42, 4, 0x86, 0x54));
+    else w.bytes(Uint8Array.of(0x3f, 0, 0x41, 4, 0x74, 0x49));
+    w.bytes(Uint8Array.of(0x71, 0x04, 0x40)); // i32.and; if
+    // map[p] = 1
+    get(p);
+    w.bytes(Uint8Array.of(0x41, 1));
+    w.bytes(STORE_DIRTY);
+    // list[n] = p: u32 at memory 2 [list + n * 4]
+    w.u8(0x23);
+    w.u32(lG);
+    w.u8(0x23);
+    w.u32(nG);
+    w.bytes(Uint8Array.of(0xad, 0x42, 2, 0x86, 0x7c));
+    get(p);
+    w.bytes(Uint8Array.of(0x36, 0x42, 2, 0));
+    // d = n << 12 (slot address in memory 2); n = n + 1
+    w.u8(0x23);
+    w.u32(nG);
+    w.bytes(Uint8Array.of(0xad, 0x42, 12, 0x86, 0x21));
+    w.u32(d);
+    w.u8(0x23);
+    w.u32(nG);
+    w.bytes(Uint8Array.of(0x41, 1, 0x6a, 0x24));
+    w.u32(nG);
+    // s = p << 12 (page address in memory 0)
+    get(p);
+    if (memory64) w.bytes(Uint8Array.of(0xad, 0x42, 12, 0x86));
+    else w.bytes(Uint8Array.of(0x41, 12, 0x74));
+    w.u8(0x21);
+    w.u32(s);
+    // loop: memory2[d] = memory0[s] (v128); d += 16; s += 16; br_if (s & 4095) != 0
+    // One access per iteration: unrolling (memarg offsets) makes V8 keep one bounds-check constant
+    // per access in registers, which costs spills in the enclosing loop.
+    w.bytes(LOOP_VOID);
+    get(d);
+    get(s);
+    w.bytes(Uint8Array.of(0xfd, 0x00, 4, 0)); // v128.load memory 0
+    w.bytes(Uint8Array.of(0xfd, 0x0b, 0x44, 2, 0)); // v128.store memory 2
+    get(d);
+    w.bytes(Uint8Array.of(0x42, 16, 0x7c, 0x21));
+    w.u32(d);
+    get(s);
+    w.bytes(memory64 ? Uint8Array.of(0x42, 16, 0x7c, 0x22) : Uint8Array.of(0x41, 16, 0x6a, 0x22));
+    w.u32(s);
+    if (memory64) w.u8(0xa7);
+    w.bytes(Uint8Array.of(0x41, 0xff, 0x1f, 0x71, 0x0d, 0, 0x0b));
+    w.u8(0x0b); // end if
+  }
+
+  /** $save (p: i32): the first-write save of page p (see emitSavePage), for stores outside loops. */
+  helperSave(w: WasmWriter): void {
+    const b = new WasmWriter(160);
+    // locals: 1 s (address type), 2 d i64
+    b.bytes(Uint8Array.of(2, 1, this.memory64 ? I64 : I32, 1, I64));
+    this.emitSavePage(b, 0, 1, 2);
+    b.u8(0x0b);
     w.u32(b.len);
     w.append(b);
   }
@@ -744,6 +829,8 @@ class FunctionBodyInstrumenter {
   readonly header = new WasmWriter(256);
   readonly slots = new Int32Array(56);
   readonly slotTypes: number[] = [];
+  /** Control stack of the function being instrumented (1 = loop), reused across functions. */
+  readonly blocks: number[] = [];
   /** Positions in `seg` / in `out` of the `if` opcodes of first-write slow paths (branch hints). */
   readonly hintSeg: number[] = [];
   readonly hintOut: number[] = [];
@@ -819,70 +906,10 @@ class FunctionBodyInstrumenter {
 
   /** The save sequence of `saveInline` for page local `p` (see there). */
   buildSave(p: number): Uint8Array {
-    const m = this.m;
-    const memory64 = m.memory64;
-    const addrT = memory64 ? I64 : I32;
-    const s = this.slot(addrT, 4);
+    const s = this.slot(this.m.memory64 ? I64 : I32, 4);
     const d = this.slot(I64, 5);
-    const nG = m.undoCountGlobal;
-    const lG = m.undoListGlobal;
     const w = new WasmWriter(128);
-    const get = (i: number) => {
-      w.u8(0x20);
-      w.u32(i);
-    };
-    // if map[p] == 0 && p < memory.size(0) * 16 (a store about to trap out of bounds skips the save)
-    get(p);
-    w.bytes(LOAD_DIRTY);
-    w.u8(0x45);
-    get(p);
-    if (memory64) w.bytes(Uint8Array.of(0xad, 0x3f, 0, 0x42, 4, 0x86, 0x54));
-    else w.bytes(Uint8Array.of(0x3f, 0, 0x41, 4, 0x74, 0x49));
-    w.bytes(Uint8Array.of(0x71, 0x04, 0x40)); // i32.and; if
-    // map[p] = 1
-    get(p);
-    w.bytes(Uint8Array.of(0x41, 1));
-    w.bytes(STORE_DIRTY);
-    // list[n] = p: u32 at memory 2 [list + n * 4]
-    w.u8(0x23);
-    w.u32(lG);
-    w.u8(0x23);
-    w.u32(nG);
-    w.bytes(Uint8Array.of(0xad, 0x42, 2, 0x86, 0x7c));
-    get(p);
-    w.bytes(Uint8Array.of(0x36, 0x42, 2, 0));
-    // d = n << 12 (slot address in memory 2); n = n + 1
-    w.u8(0x23);
-    w.u32(nG);
-    w.bytes(Uint8Array.of(0xad, 0x42, 12, 0x86, 0x21));
-    w.u32(d);
-    w.u8(0x23);
-    w.u32(nG);
-    w.bytes(Uint8Array.of(0x41, 1, 0x6a, 0x24));
-    w.u32(nG);
-    // s = p << 12 (page address in memory 0)
-    get(p);
-    if (memory64) w.bytes(Uint8Array.of(0xad, 0x42, 12, 0x86));
-    else w.bytes(Uint8Array.of(0x41, 12, 0x74));
-    w.u8(0x21);
-    w.u32(s);
-    // loop: memory2[d] = memory0[s] (v128); d += 16; s += 16; br_if (s & 4095) != 0
-    // One access per iteration: unrolling (memarg offsets) makes V8 keep one bounds-check constant
-    // per access in registers, which costs spills in the enclosing loop.
-    w.bytes(LOOP_VOID);
-    get(d);
-    get(s);
-    w.bytes(Uint8Array.of(0xfd, 0x00, 4, 0)); // v128.load memory 0
-    w.bytes(Uint8Array.of(0xfd, 0x0b, 0x44, 2, 0)); // v128.store memory 2
-    get(d);
-    w.bytes(Uint8Array.of(0x42, 16, 0x7c, 0x21));
-    w.u32(d);
-    get(s);
-    w.bytes(memory64 ? Uint8Array.of(0x42, 16, 0x7c, 0x22) : Uint8Array.of(0x41, 16, 0x6a, 0x22));
-    w.u32(s);
-    if (memory64) w.u8(0xa7);
-    w.bytes(Uint8Array.of(0x41, 0xff, 0x1f, 0x71, 0x0d, 0, 0x0b));
-    w.u8(0x0b); // end if
+    this.m.emitSavePage(w, p, s, d);
     return w.toBytes();
   }
 
@@ -932,6 +959,10 @@ class FunctionBodyInstrumenter {
     let cost = 1; // a function entry costs at least 1, as in the replica
     let check = true;
     let count = 0;
+    /** Open blocks (1 = loop) and the number of open loops: stores inside a loop save inline. */
+    const blocks = this.blocks;
+    blocks.length = 0;
+    let loops = 0;
     const fi = this.funcIndex;
     const fail = (msg: string, at: number): never => {
       throw new WasmDecodeError(`${msg} in function ${fi}`, at);
@@ -1005,6 +1036,13 @@ class FunctionBodyInstrumenter {
      * copies it into the next slot of memory 2 with an inline v128 loop. No call: a call in a loop
      * body, even on a cold branch, makes TurboFan spill the loop's live values on every iteration. */
     const saveInline = (p: number) => {
+      if (loops === 0) {
+        // outside any loop: a call to $save keeps the output small and costs only on the cold path
+        localGet(p);
+        seg.u8(0x10);
+        seg.u32(m.fnSave);
+        return;
+      }
       if (this.saveCode === undefined) this.saveCode = this.buildSave(p);
       seg.bytes(this.saveCode);
     };
@@ -1100,19 +1138,26 @@ class FunctionBodyInstrumenter {
         // block ends
         case 0x00: // unreachable
         case 0x05: // else
-        case 0x0b: // end
         case 0x0f: // return
+          endBlock(false);
+          break;
+        case 0x0b: // end
+          if (blocks.length > 0) loops -= blocks.pop() as number;
           endBlock(false);
           break;
         case 0x02: // block
           skipBlockType();
+          blocks.push(0);
           break;
         case 0x03: // loop
           skipBlockType();
+          blocks.push(1);
+          loops++;
           endBlock(true);
           break;
         case 0x04: // if
           skipBlockType();
+          blocks.push(0);
           endBlock(false);
           break;
         case 0x0c:

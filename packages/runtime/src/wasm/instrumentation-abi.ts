@@ -6,10 +6,11 @@
 // keep the same memory across an upgrade with wasm_memory_persistence = keep, and grow it itself.
 // Memory 1 is a dirty map, also imported: one byte per 4 KiB page of memory 0. Memory 2 is the undo
 // log: 4 KiB slots holding the committed content of the pages written in this message, plus a list of
-// their page indices. Before any store to a page whose byte is 0, the module itself (inline, without
-// calling the host: a call inside a loop body, even on a cold branch, makes TurboFan spill the loop's
-// live values on every iteration) sets the byte to 1, appends the page to the list and copies the page
-// into the next slot. The host does the same for System API writes and bulk operations. Commit and
+// their page indices. Before any store to a page whose byte is 0, the module itself (never calling the
+// host) sets the byte to 1, appends the page to the list and copies the page into the next slot —
+// inline for stores inside a loop (a call in a loop body, even on a cold branch, makes TurboFan spill
+// the loop's live values on every iteration), through the module's own `$save` function elsewhere
+// (keeps the instrumented module about half the size). The host does the same for System API writes and bulk operations. Commit and
 // rollback then cost O(pages written), never O(heap).
 //
 // Out of instructions is a plain `unreachable` at function entries and loop headers (again: no call);
@@ -65,7 +66,7 @@ export const ABI_IMPORTS = {
    * destination page of memory 0, before the operation. The host saves the page into the undo log
    * exactly as the inline store path does (map byte, list entry, slot, `__mockic_undo_count + 1`).
    * Plain stores (all widths, v128 and lane stores; both pages of a store straddling a boundary) save
-   * their pages inline: when the dirty byte is 0 and `page < memory.size(0) * 16`, the module sets the
+   * their pages without the host: when the dirty byte is 0 and `page < memory.size(0) * 16`, the module sets the
    * byte to 1, writes `list[count] = page`, copies the page to slot `count` with a v128 loop and
    * increments `__mockic_undo_count`. A store about to trap out of bounds skips the save (and traps). */
   firstWrite: 'first_write',

@@ -1,6 +1,7 @@
 // Written-page tracking: every store, bulk write and segment copy saves the 4 KiB pages it touches into
 // the undo log (memory 2) on its first write in a message, and only those; plain stores do it inline
-// (no call), bulk operations through first_write. Rollback from the log is byte-exact.
+// (no host call: inside a loop the save is inline, elsewhere a call to the module's own $save), bulk
+// operations through first_write. Rollback from the log is byte-exact.
 import { compileWat } from '@mockic/fixtures';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -12,6 +13,10 @@ const wat = (mem: string, addr: string) => `(module (memory (export "mem") ${mem
   (func (export "store") (param $a ${addr}) (param $v i32) (i32.store (local.get $a) (local.get $v)))
   (func (export "store8") (param $a ${addr}) (i32.store8 offset=4096 (local.get $a) (i32.const 1)))
   (func (export "store64") (param $a ${addr}) (i64.store (local.get $a) (i64.const -1)))
+  (func (export "store64InLoop") (param $a ${addr}) (param $n i32)
+    (loop $l
+      (i64.store (local.get $a) (i64.const -1))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
   (func (export "v128") (param $a ${addr}) (v128.store (local.get $a) (v128.const i64x2 -1 -1)))
   (func (export "fill") (param $a ${addr}) (param $n ${addr}) (memory.fill (local.get $a) (i32.const 9) (local.get $n)))
   (func (export "copy") (param $d ${addr}) (param $n ${addr}) (memory.copy (local.get $d) (${addr}.const 0) (local.get $n)))
@@ -124,19 +129,26 @@ for (const [label, mem, addr, big] of [
     assert.is(h.firstWriteCalls.length, 0, 'plain stores never call first_write');
   });
 
-  test(`${label}: a straddling store saves both pages with their previous content`, async () => {
-    const h = await host();
-    const bytes = h.bytes();
-    bytes.fill(0xaa, 4 * 4096, 5 * 4096);
-    bytes.fill(0xbb, 5 * 4096, 6 * 4096);
-    h.fn<F>('store64')(big(5 * 4096 - 3));
-    assert.equal(h.written, [4, 5]);
-    assert.equal(h.slot(0), new Uint8Array(4096).fill(0xaa));
-    assert.equal(h.slot(1), new Uint8Array(4096).fill(0xbb));
-    h.rollback();
-    assert.equal(bytes.slice(4 * 4096, 5 * 4096), new Uint8Array(4096).fill(0xaa));
-    assert.equal(bytes.slice(5 * 4096, 6 * 4096), new Uint8Array(4096).fill(0xbb));
-  });
+  for (const [where, call] of [
+    ['outside a loop ($save)', (h: InstrumentedHost, a: number | bigint) => h.fn<F>('store64')(a)],
+    ['inside a loop (inline)', (h: InstrumentedHost, a: number | bigint) => h.fn<F>('store64InLoop')(a, 3)],
+  ] as const) {
+    test(`${label}: a straddling store ${where} saves both pages with their previous content`, async () => {
+      const h = await host();
+      const bytes = h.bytes();
+      bytes.fill(0xaa, 4 * 4096, 5 * 4096);
+      bytes.fill(0xbb, 5 * 4096, 6 * 4096);
+      call(h, big(5 * 4096 - 3));
+      assert.equal(h.written, [4, 5]);
+      assert.is(h.undoCount, 2, 'each page saved once');
+      assert.equal(h.slot(0), new Uint8Array(4096).fill(0xaa));
+      assert.equal(h.slot(1), new Uint8Array(4096).fill(0xbb));
+      assert.is(h.firstWriteCalls.length, 0, 'no host call');
+      h.rollback();
+      assert.equal(bytes.slice(4 * 4096, 5 * 4096), new Uint8Array(4096).fill(0xaa));
+      assert.equal(bytes.slice(5 * 4096, 6 * 4096), new Uint8Array(4096).fill(0xbb));
+    });
+  }
 
   test(`${label}: rollback restores the heap byte for byte (stores, v128, fill, copy, init)`, async () => {
     const h = await host();

@@ -21,7 +21,8 @@ export {
   IC_DELEGATION_DOMAIN,
   IC_RESPONSE_DOMAIN,
 } from './http/authentication.ts';
-export type { AuthenticationResult, CanisterIdSet, EnvelopeAuthentication, SignedDelegation } from './http/authentication.ts';
+export type { AuthenticationResult, CanisterIdSet, EnvelopeAuthentication, SignedDelegation, VerificationContext } from './http/authentication.ts';
+export { parseCanisterSignatureKey, verifyCanisterSignature } from './http/canister-signature.ts';
 export { hashOfMap, hashValue, requestIdOf } from './http/request-id.ts';
 export type { HashableValue } from './http/request-id.ts';
 export * from './certification/index.ts';

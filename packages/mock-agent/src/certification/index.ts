@@ -37,3 +37,5 @@ export {
   subnetTypeOf,
 } from './state-tree.ts';
 export type { SubnetKeys } from './state-tree.ts';
+export { verifyCertificate } from './verify-certificate.ts';
+export type { CertificateCheck } from './verify-certificate.ts';

@@ -4,7 +4,8 @@
 // (SHA-224 of the DER key ‖ 0x02), and `sender_sig` must verify over `\x0Aic-request` ‖ request id
 // with the key the delegation chain ends in. Supported keys: Ed25519, ECDSA P-256 and secp256k1
 // (DER SubjectPublicKeyInfo, raw r‖s signatures over SHA-256), and WebAuthn (COSE EC2 P-256 keys
-// wrapped in DER, CBOR signatures whose clientDataJSON challenge is the signed message). Delegations
+// wrapped in DER, CBOR signatures whose clientDataJSON challenge is the signed message), and canister
+// signatures (Internet Identity's delegations; checked against the replica's root key). Delegations
 // are signed over `\x1Aic-request-auth-delegation` ‖ hash_of_map(delegation), must not be expired
 // at replica time, and their `targets` narrow the canisters the request may reach. Error texts
 // follow the replica's RequestValidationError display (rs/validator/src/ingress_validation.rs).
@@ -14,6 +15,7 @@ import { p256 } from '@noble/curves/nist.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { sha224, sha256 } from '@noble/hashes/sha2.js';
 import { decode as cborDecode, type CborValue } from '../certification/cbor.ts';
+import { verifyCanisterSignature } from './canister-signature.ts';
 import { bytesEqual, concatBytes, hashOfMap, toHex, type HashableValue } from './request-id.ts';
 
 /** `\x0Aic-request`: the domain separator of request signatures. */
@@ -48,6 +50,11 @@ export type CanisterIdSet = { kind: 'all' } | { kind: 'some'; ids: Set<string> }
 
 export type AuthenticationResult = { ok: true; targets: CanisterIdSet } | { ok: false; message: string };
 
+export interface VerificationContext {
+  /** The replica's DER-encoded root key: canister signatures carry certificates signed under it. */
+  rootKeyDer?: Uint8Array;
+}
+
 export function canisterIdSetContains(set: CanisterIdSet, canisterId: Uint8Array): boolean {
   return set.kind === 'all' || set.ids.has(toHex(canisterId));
 }
@@ -61,7 +68,7 @@ export function selfAuthenticatingPrincipal(derPublicKey: Uint8Array): Principal
  * Validates the authentication part of a request at replica time `now` (nanoseconds). Returns the
  * canisters the request may target, or the replica's error text (served with HTTP 400).
  */
-export function authenticate(auth: EnvelopeAuthentication, now: bigint): AuthenticationResult {
+export function authenticate(auth: EnvelopeAuthentication, now: bigint, context: VerificationContext = {}): AuthenticationResult {
   const sender = Principal.fromUint8Array(auth.sender);
   const anonymous = sender.isAnonymous();
   if (auth.senderSig === undefined || auth.senderPubkey === undefined) {
@@ -94,7 +101,7 @@ export function authenticate(auth: EnvelopeAuthentication, now: bigint): Authent
   const seen = new Set<string>([toHex(pubkey)]);
   for (const d of delegations) {
     const message = concatBytes(IC_DELEGATION_DOMAIN, hashOfMap(delegationMap(d.delegation)));
-    const error = verifySignature(pubkey, d.signature, message);
+    const error = verifySignature(pubkey, d.signature, message, context);
     if (error) return fail(`Invalid delegation: ${error}`);
     const next = d.delegation.pubkey;
     const key = toHex(next);
@@ -114,7 +121,7 @@ export function authenticate(auth: EnvelopeAuthentication, now: bigint): Authent
     }
     pubkey = next;
   }
-  const error = verifySignature(pubkey, auth.senderSig, concatBytes(IC_REQUEST_DOMAIN, auth.requestId));
+  const error = verifySignature(pubkey, auth.senderSig, concatBytes(IC_REQUEST_DOMAIN, auth.requestId), context);
   if (error) return fail(`Invalid signature: ${error}`);
   return { ok: true, targets };
 }
@@ -133,6 +140,7 @@ type ParsedKey =
   | { kind: 'ed25519'; key: Uint8Array }
   | { kind: 'p256' | 'secp256k1'; key: Uint8Array }
   | { kind: 'webauthn-p256'; key: Uint8Array }
+  | { kind: 'canister-signature'; key: Uint8Array }
   | { kind: 'unsupported'; reason: string };
 
 const OID_ED25519 = '2b6570';
@@ -144,7 +152,7 @@ const OID_CANISTER_SIG = '2b0601040183b8430102';
 const OID_RSA = '2a864886f70d010101';
 
 /** Verifies `sig` over `message` with a DER public key; returns the replica's error text or undefined. */
-export function verifySignature(derKey: Uint8Array, sig: Uint8Array, message: Uint8Array): string | undefined {
+export function verifySignature(derKey: Uint8Array, sig: Uint8Array, message: Uint8Array, context: VerificationContext = {}): string | undefined {
   const key = parsePublicKey(derKey);
   switch (key.kind) {
     case 'unsupported':
@@ -159,6 +167,11 @@ export function verifySignature(derKey: Uint8Array, sig: Uint8Array, message: Ui
         : basicSigError('EcdsaSecp256k1', derKey, sig);
     case 'webauthn-p256':
       return verifyWebAuthn(key.key, sig, message);
+    case 'canister-signature': {
+      if (!context.rootKeyDer) return 'Invalid canister signature: no root key to verify the certificate against';
+      const error = verifyCanisterSignature(derKey, key.key, sig, message, context.rootKeyDer);
+      return error === undefined ? undefined : `Invalid canister signature: ${error}`;
+    }
   }
 }
 
@@ -202,7 +215,7 @@ export function parsePublicKey(der: Uint8Array): ParsedKey {
       case OID_COSE:
         return coseKey(raw);
       case OID_CANISTER_SIG:
-        return { kind: 'unsupported', reason: 'canister signatures are not supported by mockic' };
+        return { kind: 'canister-signature', key: raw };
       case OID_RSA:
         return { kind: 'unsupported', reason: 'RSA signatures are not allowed except in webauthn context' };
       default:

@@ -354,6 +354,7 @@ export class IcHttpInterface {
     const r = authenticate(
       { sender: env.sender, requestId: env.requestId, senderPubkey: env.senderPubkey, senderSig: env.senderSig, senderDelegation: env.senderDelegation },
       now,
+      { rootKeyDer: this.certifier.rootKeyDer },
     );
     if (!r.ok) throw new HttpError(400, r.message);
     return r.targets;

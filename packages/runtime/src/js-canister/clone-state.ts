@@ -1,4 +1,5 @@
-// Deep copies of a JS canister's state, for commit and rollback. Unlike structuredClone, objects
+// Deep copies of a JS canister's state: the state an upgrade carries over, the committed state a test
+// inspects, and the saved copy of an object the state journal cannot proxy. Unlike structuredClone, objects
 // keep their prototype (a Principal stays a Principal, a class instance keeps its methods), frozen
 // objects are shared (they cannot change), functions are shared, and cycles are preserved.
 // Private class fields (#x) cannot be copied: keep such objects frozen or out of the state.

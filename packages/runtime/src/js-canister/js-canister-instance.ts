@@ -1,7 +1,8 @@
 // The execution engine of a JS-defined canister: it runs messages the way a Wasm CanisterInstance
 // does (plain data in: ExecutionInputs; plain data out: ExecutionOutputs), so the Canister treats
-// both alike. State is a JS value: commit keeps a deep copy, rollback restores from it (cost
-// proportional to the state's size per execution, fine for mocks). A generator method runs until
+// both alike. State is a JS value behind a StateJournal: methods write through views that record
+// undo entries, so commit and rollback cost what the execution changed, not the size of the state;
+// rollback is in place. A generator method runs until
 // it yields calls; those become the execution's outgoing calls, with callbacks that name the
 // suspended generator (a continuation), and the response resumes it in the callback's execution.
 // Continuations registered by an execution that is rolled back are dropped with it; a response
@@ -13,7 +14,8 @@ import { classifyThrown, ExecutionTrap } from '../execution/execution-trap.ts';
 import { ExecutionState } from '../system-api/execution-state.ts';
 import { RejectCode } from '../errors/reject-code.ts';
 import type { ExecutionEngine } from '../canister/canister.ts';
-import { cloneState, restoreState } from './clone-state.ts';
+import { cloneState } from './clone-state.ts';
+import { StateJournal, type StateChanges } from './state-journal.ts';
 import {
   CallRejectedError,
   JsContext,
@@ -53,7 +55,7 @@ interface Timer {
 }
 
 interface JsDelta {
-  state: unknown;
+  state: StateChanges;
   timers: readonly Timer[];
   continuations: Array<[number, Continuation]>;
 }
@@ -79,8 +81,9 @@ export class JsCanisterInstance implements ExecutionEngine, ContextHost {
   readonly startLogs: string[] = [];
   readonly canisterId: Principal;
   private readonly program: JsCanisterProgram;
+  /** The state itself (raw); methods see it through `journal` views. */
   private live: unknown;
-  private committed: unknown;
+  private readonly journal = new StateJournal();
   private timers: readonly Timer[] = [];
   private committedTimers: readonly Timer[] = [];
   private timersChanged = false;
@@ -95,18 +98,22 @@ export class JsCanisterInstance implements ExecutionEngine, ContextHost {
     this.program = program;
     this.canisterId = canisterId;
     // An upgrade from a JS canister keeps its committed state; otherwise the state starts fresh.
-    if (previous instanceof JsCanisterInstance) this.live = cloneState(previous.committed);
+    if (previous instanceof JsCanisterInstance) this.live = previous.committedState();
     else this.live = program.definition.state ? program.definition.state() : {};
-    this.committed = cloneState(this.live);
   }
 
+  /** The state as methods see it: a journaled view. */
   get liveState(): unknown {
-    return this.live;
+    return this.journal.view(this.live);
   }
 
-  /** The committed state (tests: inspect it without running a message). */
+  /** A deep copy of the committed state (tests: inspect it without running a message). */
   committedState(): unknown {
-    return cloneState(this.committed);
+    if (this.journal.size === 0) return cloneState(this.live);
+    const changes = this.journal.takeChanges();
+    const copy = cloneState(this.live);
+    this.journal.putChanges(changes);
+    return copy;
   }
 
   execution(): ExecutionState {
@@ -141,13 +148,13 @@ export class JsCanisterInstance implements ExecutionEngine, ContextHost {
   }
 
   commit(): void {
-    this.committed = cloneState(this.live);
+    this.journal.commit();
     this.committedTimers = this.timers;
     this.added = [];
   }
 
   rollback(): void {
-    this.live = restoreState(this.live, this.committed);
+    this.journal.rollback();
     this.timers = this.committedTimers;
     for (const id of this.added) this.continuations.delete(id);
     this.added = [];
@@ -155,7 +162,7 @@ export class JsCanisterInstance implements ExecutionEngine, ContextHost {
 
   captureDelta(): JsDelta {
     const delta: JsDelta = {
-      state: cloneState(this.live),
+      state: this.journal.takeChanges(),
       timers: this.timers,
       continuations: this.added.flatMap((id) => {
         const c = this.continuations.get(id);
@@ -168,7 +175,7 @@ export class JsCanisterInstance implements ExecutionEngine, ContextHost {
 
   applyDelta(delta: unknown): void {
     const d = delta as JsDelta;
-    this.live = restoreState(this.live, d.state);
+    this.journal.putChanges(d.state);
     this.timers = d.timers;
     for (const [id, c] of d.continuations) {
       this.continuations.set(id, c);
@@ -277,7 +284,7 @@ export class JsCanisterInstance implements ExecutionEngine, ContextHost {
     }
     this.timersChanged = true;
     for (const t of due) {
-      const state = cloneState(this.live);
+      const mark = this.journal.mark();
       const timers = this.timers;
       const calls = exec.out.calls.length;
       const added = this.added.length;
@@ -286,7 +293,7 @@ export class JsCanisterInstance implements ExecutionEngine, ContextHost {
       try {
         this.drive(this.taskContext('timer', 'canister_global_timer'), t.fn as JsMethod<unknown>);
       } catch (e) {
-        this.live = restoreState(this.live, state);
+        this.journal.rollbackTo(mark);
         this.timers = timers;
         exec.out.calls.length = calls;
         for (const id of this.added.splice(added)) this.continuations.delete(id);

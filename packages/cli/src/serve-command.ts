@@ -24,6 +24,8 @@ export const SERVE_HELP = `  mockic serve [--port <n>] [--project <dir>] [--stat
       Wasm (.dfx/local/canisters/<name>/<name>.wasm[.gz], a custom canister's "wasm", icp.yaml's
       wasm / pre-built path) with its init argument, prints each canister's id and URL, and writes
       .dfx/local/canister_ids.json (and dfx's output_env_file) so generated declarations find them.
+      Paths outside /api/ are the HTTP gateway: http://127.0.0.1:4943/?canisterId=<id> (or
+      http://<id>.localhost:4943/) serves the canister's http_request answer to a browser.
       A module that changed since the last run upgrades its canister (Motoko heaps are kept).
       State (modules, heaps, stable memory, settings, cycles, certified data, timers, ids) is
       checkpointed after every round to <project>/.mockic/state and restored on the next start.

@@ -8,6 +8,8 @@ export type { HttpResult, IcHttpInterfaceOptions } from './http/ic-http-interfac
 export { createReplicaFetch } from './http/replica-fetch.ts';
 export type { ReplicaFetch, ReplicaFetchOptions } from './http/replica-fetch.ts';
 export { startLoopbackServer } from './http/loopback-server.ts';
+export { HttpGateway } from './http/http-gateway.ts';
+export type { GatewayRequest } from './http/http-gateway.ts';
 export type { LoopbackServer, LoopbackServerOptions } from './http/loopback-server.ts';
 export { MockAgent } from './mock-agent.ts';
 export { ImpersonatedIdentity } from './impersonated-identity.ts';

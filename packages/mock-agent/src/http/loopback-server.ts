@@ -4,12 +4,14 @@
 // (any origin; GET/POST; the headers agents send), so a page served elsewhere can call it.
 // Rounds: an asynchronous (v2) call gets a round right after it is accepted, a poll of an unfinished
 // call runs one, and in live mode a timer runs rounds (and thus timers and heartbeats) every
-// `roundIntervalMs`.
+// `roundIntervalMs`. Every path outside /api/ goes to the HTTP gateway (http-gateway.ts): a browser
+// opening http://127.0.0.1:<port>/?canisterId=<id> gets the canister's http_request answer.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Replica } from '@mockic/runtime';
 import type { StateCertifier } from '../certification/certifier-api.ts';
-import { IcHttpInterface, statusText, type IcHttpInterfaceOptions } from './ic-http-interface.ts';
+import { HttpGateway } from './http-gateway.ts';
+import { IcHttpInterface, statusText, type HttpResult, type IcHttpInterfaceOptions } from './ic-http-interface.ts';
 
 export interface LoopbackServerOptions extends IcHttpInterfaceOptions {
   replica: Replica;
@@ -21,6 +23,8 @@ export interface LoopbackServerOptions extends IcHttpInterfaceOptions {
   roundIntervalMs?: number;
   /** Run a round right after each accepted asynchronous (v2) call (default true). */
   roundAfterCall?: boolean;
+  /** Serve canisters' http_request for paths outside /api/ (default true). */
+  httpGateway?: boolean;
 }
 
 export interface LoopbackServer {
@@ -43,6 +47,7 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
   const { replica, certifier } = options;
   const iface = new IcHttpInterface(replica, certifier, options);
   const roundAfterCall = options.roundAfterCall ?? true;
+  const gateway = options.httpGateway === false ? undefined : new HttpGateway(replica);
   let pendingRound: ReturnType<typeof setImmediate> | undefined;
   const server = createServer((req, res) => {
     readBody(req)
@@ -53,7 +58,7 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
       });
   });
 
-  function serve(req: IncomingMessage, res: ServerResponse, body: Uint8Array): void {
+  async function serve(req: IncomingMessage, res: ServerResponse, body: Uint8Array): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase();
     if (method === 'OPTIONS') {
       res.writeHead(204, CORS_HEADERS);
@@ -61,7 +66,10 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
       return;
     }
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
-    const r = iface.dispatch(method === 'HEAD' ? 'GET' : method, path, body, req.headers['content-type']);
+    const r: HttpResult =
+      gateway && HttpGateway.handles(path)
+        ? await gateway.serve({ method: method === 'HEAD' ? 'GET' : method, url: req.url ?? '/', headers: req.headers, body })
+        : iface.dispatch(method === 'HEAD' ? 'GET' : method, path, body, req.headers['content-type']);
     res.writeHead(r.status, statusText(r.status), { ...r.headers, ...CORS_HEADERS, 'content-length': String(r.body.length) });
     res.end(method === 'HEAD' ? undefined : r.body);
     if (roundAfterCall && r.status === 202 && /\/api\/v2\/canister\/[^/]+\/call$/.test(path) && !pendingRound) {

@@ -20,6 +20,9 @@ export interface ProjectCanister {
   /** Candidate .did files (declared `candid`, then what a build leaves), best first: their init
    * argument types type a Candid-text init argument. */
   candidCandidates?: string[];
+  /** An `assets` canister's source directories (dfx.json `source`), absolute: the dev server serves
+   * their files with the asset canister stand-in. */
+  assetSources?: string[];
 }
 
 export interface Project {
@@ -40,6 +43,7 @@ interface DfxCanisterJson {
   init_arg_file?: string;
   candid?: string;
   dependencies?: string[];
+  source?: string[];
   remote?: { id?: Record<string, string> };
 }
 
@@ -69,6 +73,7 @@ export function loadDfxProject(root: string): Project | undefined {
       initArg: c.init_arg,
       initArgFile: c.init_arg_file ? resolve(root, c.init_arg_file) : undefined,
       dependencies: c.dependencies ?? [],
+      assetSources: type === 'assets' ? (c.source ?? []).map((d) => resolve(root, d)) : undefined,
       // dfx writes the service with its init arguments to constructor.did (<name>.did may lack them).
       candidCandidates: [
         ...(c.candid && !/^https?:/.test(c.candid) ? [resolve(root, c.candid)] : []),

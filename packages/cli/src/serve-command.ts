@@ -1,13 +1,14 @@
 // `mockic serve`: the offline dev server. A live replica behind the IC HTTP interface on 127.0.0.1,
 // with the canisters of the project in the current (or --project) directory installed from their
-// built Wasm, canister ids written where dfx writes them, and the whole state persisted in a
-// directory (checkpointed after every round) so a restart continues where the last run stopped.
+// built Wasm (an `assets` canister by the asset canister stand-in serving its source directories),
+// canister ids written where dfx writes them, and the whole state persisted in a directory
+// (checkpointed after every round) so a restart continues where the last run stopped.
 import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { Principal } from '@dfinity/principal';
-import { Replica, UserError, parseCandid, parseModule, restoreReplica, type ReplicaCheckpointer } from '@mockic/runtime';
+import { Replica, UserError, assetCanister, parseCandid, parseModule, restoreReplica, type AssetFile, type ReplicaCheckpointer } from '@mockic/runtime';
 import { Certifier, startLoopbackServer } from '@mockic/mock-agent';
 import { loadDfxProject, type Project, type ProjectCanister } from './dfx-project.ts';
 import { loadIcpYamlProject } from './icp-yaml-project.ts';
@@ -22,7 +23,8 @@ export const SERVE_HELP = `  mockic serve [--port <n>] [--project <dir>] [--stat
       (default port 4943; HttpAgent: { host: 'http://127.0.0.1:4943' }, then fetchRootKey()). In a
       dfx project (dfx.json) or icp-cli project (icp.yaml) it installs every canister from its built
       Wasm (.dfx/local/canisters/<name>/<name>.wasm[.gz], a custom canister's "wasm", icp.yaml's
-      wasm / pre-built path) with its init argument, prints each canister's id and URL, and writes
+      wasm / pre-built path) with its init argument (an "assets" canister: a stand-in serving the
+      files of its "source" directories, read at start), prints each canister's id and URL, and writes
       .dfx/local/canister_ids.json (and dfx's output_env_file) so generated declarations find them.
       Paths outside /api/ are the HTTP gateway: http://127.0.0.1:4943/?canisterId=<id> (or
       http://<id>.localhost:4943/) serves the canister's http_request answer to a browser.
@@ -226,6 +228,10 @@ async function installProject(
   out.log(`Project: ${relative(process.cwd(), project.manifest) || project.manifest} (${total} canister${total === 1 ? '' : 's'})`);
   for (const [k, c] of project.canisters.entries()) {
     const step = `[${k + 1}/${total}] ${c.name}`;
+    if (c.assetSources && !flags.wasm.has(c.name)) {
+      await installAssets(replica, c, { known, names, controllers, wanted: dfxIds?.[c.name]?.['local'], step, root: project.root }, out);
+      continue;
+    }
     const wasmPath = flags.wasm.get(c.name) ?? c.wasmCandidates.find((p) => existsSync(p));
     const existing = known.get(c.name);
     const hosted = existing !== undefined && replica.findCanister(Principal.fromText(existing));
@@ -289,6 +295,67 @@ async function installProject(
   }
   if (namesFile) writeJsonAtomic(namesFile, Object.fromEntries([...known].filter(([, id]) => replica.findCanister(Principal.fromText(id)))));
   return true;
+}
+
+/**
+ * An `assets` canister: the asset canister stand-in serving the files of its source directories, read
+ * now (restart the server after a rebuild), in the canister it had (a restored canister is
+ * reinstalled with the current files) or a new one.
+ */
+async function installAssets(
+  replica: Replica,
+  c: ProjectCanister,
+  ctx: { known: Map<string, string>; names: Map<string, string>; controllers: Principal[]; wanted: string | undefined; step: string; root: string },
+  out: Out,
+): Promise<void> {
+  const files: AssetFile[] = [];
+  const missing: string[] = [];
+  for (const dir of c.assetSources ?? []) {
+    if (!existsSync(dir)) missing.push(relative(ctx.root, dir) || '.');
+    else collectFiles(dir, '', files);
+  }
+  if (missing.length > 0) out.log(`${ctx.step}: source director${missing.length === 1 ? 'y' : 'ies'} not found: ${missing.join(', ')} (run the frontend build)`);
+  const bytes = files.reduce((n, f) => n + f.content.length, 0);
+  const existing = ctx.known.get(c.name);
+  try {
+    let id: Principal;
+    if (existing !== undefined && replica.findCanister(Principal.fromText(existing))) {
+      id = Principal.fromText(existing);
+      const empty = replica.canister(id).installedModule === undefined;
+      await replica.installJsCanister(assetCanister({ files }), { canisterId: id, mode: empty ? 'install' : 'reinstall', sender: Principal.anonymous() });
+    } else {
+      let specifiedId: Principal | undefined;
+      try {
+        const p = ctx.wanted ? Principal.fromText(ctx.wanted) : undefined;
+        if (p && !replica.findCanister(p) && replica.subnets.some((s) => s.contains(p))) specifiedId = p;
+      } catch {
+        // not a principal: allocate a new id
+      }
+      id = await replica.installJsCanister(assetCanister({ files }), { controllers: ctx.controllers, specifiedId, sender: Principal.anonymous() });
+    }
+    ctx.names.set(c.name, id.toText());
+    ctx.known.set(c.name, id.toText());
+    const from = (c.assetSources ?? []).map((d) => relative(ctx.root, d) || '.').join(', ');
+    out.log(`${ctx.step}: ${id.toText()} serving ${files.length} file${files.length === 1 ? '' : 's'} (${(bytes / 1024).toFixed(0)} KiB) from ${from || 'no source directory'} (asset canister stand-in)`);
+  } catch (e) {
+    const message = e instanceof UserError ? `${e.errorCode}: ${e.description}` : e instanceof Error ? e.message : String(e);
+    out.error(`${ctx.step}: install failed: ${message}`);
+  }
+}
+
+/** Every file under `dir` as an asset keyed by its path below it (later source directories win). */
+function collectFiles(dir: string, prefix: string, out: AssetFile[]): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) collectFiles(path, `${prefix}/${entry.name}`, out);
+    else if (entry.isFile()) {
+      const key = `${prefix}/${entry.name}`;
+      const at = out.findIndex((f) => f.path === key);
+      const file = { path: key, content: new Uint8Array(readFileSync(path)) };
+      if (at >= 0) out[at] = file;
+      else out.push(file);
+    }
+  }
 }
 
 /** The init argument of a canister: --argument/--argument-file, else init_arg / init_arg_file. */

@@ -1,6 +1,7 @@
 // `mockic serve` in a dfx project: installs the built counter, prints its id and URL, writes
 // .dfx/local/canister_ids.json, an unchanged @dfinity/agent HttpAgent calls it over HTTP, a restart
-// keeps the count (state in .mockic/state), and --clean starts over.
+// keeps the count (state in .mockic/state), and --clean starts over. An `assets` canister is served
+// from its source directory by the asset canister stand-in at the URL serve prints.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createServer } from 'node:net';
@@ -176,6 +177,45 @@ test('--help documents every serve flag', async () => {
   await main(['--help'], { log: (s) => (help += s), error: () => {} });
   for (const flag of ['--port', '--project', '--state', '--clean', '--in-memory', '--argument', '--argument-file', '--wasm', '--controller']) {
     assert.ok(help.includes(flag), flag);
+  }
+});
+
+test('an assets canister serves its source directory at the printed URL, also after a restart with rebuilt files', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mockic-serve-assets-'));
+  try {
+    writeFileSync(join(dir, 'dfx.json'), JSON.stringify({ canisters: { frontend: { type: 'assets', source: ['dist', 'public'] } } }));
+    mkdirSync(join(dir, 'dist', 'assets'), { recursive: true });
+    writeFileSync(join(dir, 'dist', 'index.html'), '<!doctype html><title>v1</title>');
+    writeFileSync(join(dir, 'dist', 'assets', 'app.js'), 'console.log(1)');
+    const first = await serve(['--project', dir]);
+    let id: string;
+    try {
+      assert.equal(first.errors, []);
+      const ids = JSON.parse(readFileSync(join(dir, '.dfx', 'local', 'canister_ids.json'), 'utf8')) as Record<string, { local: string }>;
+      id = ids['frontend']?.local as string;
+      assert.ok(first.lines.some((l) => l.includes('serving 2 files') && l.includes('asset canister stand-in')), first.lines.join('\n'));
+      assert.ok(first.lines.some((l) => l.includes('public') && l.includes('not found')), 'a missing source directory is reported');
+      const page = await fetch(`${first.url}/?canisterId=${id}`);
+      assert.is(page.status, 200);
+      assert.is(page.headers.get('content-type'), 'text/html');
+      assert.is(await page.text(), '<!doctype html><title>v1</title>');
+      const js = await fetch(`${first.url}/assets/app.js?canisterId=${id}`);
+      assert.is(js.headers.get('content-type'), 'text/javascript');
+      assert.is(await js.text(), 'console.log(1)');
+    } finally {
+      assert.is(await first.stop(), 0);
+    }
+    writeFileSync(join(dir, 'dist', 'index.html'), '<!doctype html><title>v2</title>');
+    const second = await serve(['--project', dir]);
+    try {
+      const ids = JSON.parse(readFileSync(join(dir, '.dfx', 'local', 'canister_ids.json'), 'utf8')) as Record<string, { local: string }>;
+      assert.is(ids['frontend']?.local, id, 'the same canister id');
+      assert.is(await (await fetch(`${second.url}/?canisterId=${id}`)).text(), '<!doctype html><title>v2</title>');
+    } finally {
+      assert.is(await second.stop(), 0);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 

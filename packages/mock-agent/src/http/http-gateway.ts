@@ -133,7 +133,11 @@ export class HttpGateway {
     for (let i = 0; i < MAX_STREAMING_CALLBACKS; i++) {
       const [target, method] = callback;
       const bytes = await this.replica.query(target, method, new Uint8Array(IDL.encode(types.arg, [token])));
-      const next = IDL.decode(types.ret, bytes)[0] as unknown as { body: Uint8Array | number[]; token: [] | [unknown] };
+      type Chunk = { body: Uint8Array | number[]; token: [] | [unknown] };
+      // the asset canister's callback answers `opt StreamingCallbackHttpResponse`; others the record
+      const decoded = IDL.decode(types.ret, bytes)[0] as unknown as Chunk | [] | [Chunk];
+      const next = Array.isArray(decoded) ? decoded[0] : decoded;
+      if (!next) return chunks;
       chunks.push(toBytes(next.body));
       if (next.token.length === 0) return chunks;
       token = next.token[0];

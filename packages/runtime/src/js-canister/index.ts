@@ -18,3 +18,5 @@ export {
   INTERNET_IDENTITY_CANDID,
 } from './plugins/internet-identity.ts';
 export type { InternetIdentityOptions, Delegation } from './plugins/internet-identity.ts';
+export { assetCanister, contentTypeOf, ASSET_CANISTER_CANDID, ASSET_CHUNK_BYTES } from './plugins/asset-canister.ts';
+export type { AssetCanisterOptions, AssetFile } from './plugins/asset-canister.ts';

@@ -1,12 +1,14 @@
 // The dapp's frontend: an unchanged @dfinity/agent HttpAgent talking to the local replica, exactly
-// as against `dfx start`. The replica URL and the canister id come from the query string
-// (?host=http://127.0.0.1:4943&canisterId=…); a bundler would usually inline CANISTER_ID_BACKEND.
+// as against `dfx start`. Served by the replica itself (the `frontend` asset canister at
+// /?canisterId=<frontend>&backend=<backend id>) it calls its own origin; served from elsewhere it
+// takes the replica URL and the backend id from ?host=…&canisterId=…. A bundler would usually
+// inline CANISTER_ID_BACKEND.
 import { Actor, HttpAgent } from '@dfinity/agent';
 import { idlFactory, type Backend } from './backend.did.ts';
 
 const params = new URLSearchParams(location.search);
-const host = params.get('host') ?? 'http://127.0.0.1:4943';
-const canisterId = params.get('canisterId');
+const host = params.get('host') ?? location.origin;
+const canisterId = params.get('backend') ?? params.get('canisterId');
 
 const countEl = document.getElementById('count') as HTMLOutputElement;
 const button = document.getElementById('increment') as HTMLButtonElement;

@@ -3,7 +3,8 @@
 // and headless Chromium (driven by playwright-core) runs the bundled @dfinity/agent HttpAgent
 // against the replica cross-origin (CORS, as through the real gateway): fetchRootKey(), a query,
 // update calls whose certificates the agent verifies in the browser, and a reload that shows the
-// count the replica kept.
+// count the replica kept. Then the same page loaded from the replica itself, through the HTTP
+// gateway and the `frontend` asset canister stand-in that serve installs from dfx.json.
 //
 // Build steps a real project runs with `dfx build` and its bundler happen here at test time:
 // compileMotoko writes .dfx/local/canisters/backend/backend.wasm, esbuild bundles frontend/main.ts
@@ -198,6 +199,36 @@ test('a browser page counts through mockic serve: query, certified updates, relo
     assert.equal(pageErrors, []);
   } finally {
     await cleanup();
+  }
+});
+
+test('the same page served by mockic serve itself: the frontend asset canister at the printed URL', async () => {
+  buildBackend();
+  await buildFrontend(); // before serve: the asset canister stand-in reads frontend/ when it starts
+  const [served, launched] = await Promise.allSettled([serve(), launchChromium()]);
+  try {
+    const replica = value(served);
+    const browser = value(launched);
+    const ids = JSON.parse(readFileSync(join(exampleDir, '.dfx', 'local', 'canister_ids.json'), 'utf8')) as Record<string, { local: string }>;
+    const [backend, frontend] = [ids['backend']?.local, ids['frontend']?.local];
+    assert.ok(backend && frontend, replica.lines.join('\n'));
+    const printed = replica.lines.find((l) => l.includes(`${replica.url}/?canisterId=${frontend}`));
+    assert.ok(printed, `serve prints the frontend URL:\n${replica.lines.join('\n')}`);
+    const page = await browser.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    // dist/main.js is requested without ?canisterId=: the gateway finds the canister from the Referer
+    await page.goto(`${replica.url}/?canisterId=${frontend}&backend=${backend}`);
+    await page.waitForSelector('body[data-state="ready"], body[data-state="error"]', { timeout: 10_000 });
+    assert.is(await page.locator('#error').textContent(), '');
+    assert.is(await page.locator('#count').textContent(), '0');
+    await page.locator('#increment').click();
+    await page.waitForSelector('body[data-state="ready"], body[data-state="error"]', { timeout: 10_000 });
+    assert.is(await page.locator('#count').textContent(), '1');
+    assert.equal(pageErrors, []);
+  } finally {
+    if (launched.status === 'fulfilled') await launched.value.close();
+    if (served.status === 'fulfilled') assert.is(await served.value.stop(), 0);
   }
 });
 

@@ -8,7 +8,7 @@
 // with the protocol's standard types when it has none. Responses are passed on without checking their certification.
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
-import { parseCandid, UserError, type Replica } from '@mockic/runtime';
+import { concatBytes, parseCandid, UserError, type Replica } from '@mockic/runtime';
 import type { HttpResult } from './ic-http-interface.ts';
 
 /** At most this many streaming callback rounds for one response (a canister that never ends). */
@@ -113,7 +113,7 @@ export class HttpGateway {
       const chunks = [toBytes(response.body)];
       const strategy = response.streaming_strategy?.[0]?.Callback;
       if (strategy) chunks.push(...(await this.stream(strategy.callback, strategy.token, types.callbackTypes)));
-      const body = concat(chunks);
+      const body = chunks.length === 1 ? (chunks[0] as Uint8Array) : concatBytes(...chunks);
       const out: Record<string, string> = {};
       for (const [k, v] of response.headers) {
         const name = k.toLowerCase();
@@ -216,15 +216,4 @@ function plain(status: number, text: string): HttpResult {
 
 function toBytes(b: Uint8Array | number[]): Uint8Array {
   return b instanceof Uint8Array ? b : Uint8Array.from(b);
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0] as Uint8Array;
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }

@@ -8,6 +8,7 @@
 import { Principal } from '@dfinity/principal';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha256 } from '@noble/hashes/sha2.js';
+import { concatBytes } from '../../bytes.ts';
 import { defineCanister, type JsCanister } from '../js-canister.ts';
 import type { JsContext } from '../js-context.ts';
 
@@ -46,16 +47,6 @@ export interface Delegation {
   targets: [] | [Principal[]];
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 function leb128(n: bigint): Uint8Array {
   const out: number[] = [];
   do {
@@ -74,18 +65,18 @@ export function delegationHash(d: Delegation): Uint8Array {
     ['pubkey', sha256(d.pubkey)],
     ['expiration', sha256(leb128(d.expiration))],
   ];
-  if (d.targets.length > 0) fields.push(['targets', sha256(concat((d.targets[0] as Principal[]).map((p) => sha256(p.toUint8Array()))))]);
-  const entries = fields.map(([k, v]) => concat([sha256(utf8(k)), v]));
+  if (d.targets.length > 0) fields.push(['targets', sha256(concatBytes(...(d.targets[0] as Principal[]).map((p) => sha256(p.toUint8Array()))))]);
+  const entries = fields.map(([k, v]) => concatBytes(sha256(utf8(k)), v));
   entries.sort((a, b) => {
     for (let i = 0; i < a.length && i < b.length; i++) if (a[i] !== b[i]) return (a[i] as number) - (b[i] as number);
     return a.length - b.length;
   });
-  return sha256(concat(entries));
+  return sha256(concatBytes(...entries));
 }
 
 /** The bytes the user key signs for a delegation. */
 export function delegationSignedBytes(d: Delegation): Uint8Array {
-  return concat([DELEGATION_DOMAIN, delegationHash(d)]);
+  return concatBytes(DELEGATION_DOMAIN, delegationHash(d));
 }
 
 /** The raw 32-byte Ed25519 key inside a DER user key. */
@@ -107,7 +98,7 @@ export function internetIdentity(options: InternetIdentityOptions = {}): JsCanis
 } {
   const seed = options.seed ?? 'mockic-internet-identity';
   const secretOf = (anchor: bigint, frontend: string) => sha256(new TextEncoder().encode(`${seed}|${anchor}|${frontend}`));
-  const userKey = (anchor: bigint, frontend: string) => concat([ED25519_DER_PREFIX, ed25519.getPublicKey(secretOf(anchor, frontend))]);
+  const userKey = (anchor: bigint, frontend: string) => concatBytes(ED25519_DER_PREFIX, ed25519.getPublicKey(secretOf(anchor, frontend)));
   const principalOf = (anchor: bigint, frontend: string) => Principal.selfAuthenticating(userKey(anchor, frontend));
   const canister = defineCanister({
     name: 'internet-identity',

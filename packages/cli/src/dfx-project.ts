@@ -23,6 +23,9 @@ export interface ProjectCanister {
   /** An `assets` canister's source directories (dfx.json `source`), absolute: the dev server serves
    * their files with the asset canister stand-in. */
   assetSources?: string[];
+  /** A Motoko canister's `main` (relative to the project root): compiled with moc.js when no built
+   * Wasm exists. */
+  motokoMain?: string;
 }
 
 export interface Project {
@@ -74,6 +77,7 @@ export function loadDfxProject(root: string): Project | undefined {
       initArgFile: c.init_arg_file ? resolve(root, c.init_arg_file) : undefined,
       dependencies: c.dependencies ?? [],
       assetSources: type === 'assets' ? (c.source ?? []).map((d) => resolve(root, d)) : undefined,
+      motokoMain: type === 'motoko' && c.main ? c.main : undefined,
       // dfx writes the service with its init arguments to constructor.did (<name>.did may lack them).
       candidCandidates: [
         ...(c.candid && !/^https?:/.test(c.candid) ? [resolve(root, c.candid)] : []),

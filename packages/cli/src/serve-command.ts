@@ -13,6 +13,7 @@ import { Certifier, startLoopbackServer } from '@mockic/mock-agent';
 import { loadDfxProject, type Project, type ProjectCanister } from './dfx-project.ts';
 import { loadIcpYamlProject } from './icp-yaml-project.ts';
 import { encodeCandidText, type EncodeOptions } from './candid-value-text.ts';
+import { buildMotokoCanister } from './motoko-build.ts';
 
 export type Out = { log: (s: string) => void; error: (s: string) => void };
 
@@ -23,7 +24,8 @@ export const SERVE_HELP = `  mockic serve [--port <n>] [--project <dir>] [--stat
       (default port 4943; HttpAgent: { host: 'http://127.0.0.1:4943' }, then fetchRootKey()). In a
       dfx project (dfx.json) or icp-cli project (icp.yaml) it installs every canister from its built
       Wasm (.dfx/local/canisters/<name>/<name>.wasm[.gz], a custom canister's "wasm", icp.yaml's
-      wasm / pre-built path) with its init argument (an "assets" canister: a stand-in serving the
+      wasm / pre-built path; a Motoko canister without one is compiled from its "main" with moc.js,
+      cached in .mockic/build) with its init argument (an "assets" canister: a stand-in serving the
       files of its "source" directories, read at start), prints each canister's id and URL, and writes
       .dfx/local/canister_ids.json (and dfx's output_env_file) so generated declarations find them.
       Paths outside /api/ are the HTTP gateway: http://127.0.0.1:4943/?canisterId=<id> (or
@@ -232,7 +234,23 @@ async function installProject(
       await installAssets(replica, c, { known, names, controllers, wanted: dfxIds?.[c.name]?.['local'], step, root: project.root }, out);
       continue;
     }
-    const wasmPath = flags.wasm.get(c.name) ?? c.wasmCandidates.find((p) => existsSync(p));
+    let wasmPath = flags.wasm.get(c.name) ?? c.wasmCandidates.find((p) => existsSync(p));
+    if (!wasmPath && c.motokoMain && existsSync(join(project.root, c.motokoMain))) {
+      // no `dfx build` output: compile the Motoko source with moc.js
+      try {
+        const built = buildMotokoCanister(project.root, c.name, c.motokoMain);
+        if (built) {
+          wasmPath = built.wasmPath;
+          c.candidCandidates = [built.candidPath, ...(c.candidCandidates ?? [])];
+          out.log(`${step}: ${built.cached ? 'unchanged since the last build of' : `compiled in ${(built.ms / 1000).toFixed(1)} s with moc.js:`} ${c.motokoMain}`);
+        } else {
+          out.log(`${step}: no built Wasm, and moc.js (the \`motoko\` npm package) is not installed to compile ${c.motokoMain}`);
+        }
+      } catch (e) {
+        out.error(`${step}: ${e instanceof Error ? e.message : String(e)}`);
+        continue;
+      }
+    }
     const existing = known.get(c.name);
     const hosted = existing !== undefined && replica.findCanister(Principal.fromText(existing));
     if (!wasmPath) {

@@ -1,6 +1,7 @@
 // `mockic serve` in a dfx project: installs the built counter, prints its id and URL, writes
 // .dfx/local/canister_ids.json, an unchanged @dfinity/agent HttpAgent calls it over HTTP, a restart
-// keeps the count (state in .mockic/state), and --clean starts over. An `assets` canister is served
+// keeps the count (state in .mockic/state), and --clean starts over. A Motoko canister with no
+// built Wasm is compiled with moc.js. An `assets` canister is served
 // from its source directory by the asset canister stand-in at the URL serve prints.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -177,6 +178,42 @@ test('--help documents every serve flag', async () => {
   await main(['--help'], { log: (s) => (help += s), error: () => {} });
   for (const flag of ['--port', '--project', '--state', '--clean', '--in-memory', '--argument', '--argument-file', '--wasm', '--controller']) {
     assert.ok(help.includes(flag), flag);
+  }
+});
+
+test('a Motoko canister without built Wasm is compiled with moc.js (imports resolved), cached for the next start', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mockic-serve-moc-'));
+  try {
+    writeFileSync(join(dir, 'dfx.json'), JSON.stringify({ canisters: { backend: { type: 'motoko', main: 'src/backend/main.mo' }, broken: { type: 'motoko', main: 'src/broken.mo' } } }));
+    mkdirSync(join(dir, 'src', 'backend'), { recursive: true });
+    writeFileSync(join(dir, 'src', 'backend', 'Step.mo'), 'module { public let step : Nat = 5 }');
+    writeFileSync(
+      join(dir, 'src', 'backend', 'main.mo'),
+      'import Step "Step";\npersistent actor {\n  var n : Nat = 0;\n  public func inc() : async Nat { n += Step.step; n };\n  public query func get() : async Nat { n };\n};\n',
+    );
+    writeFileSync(join(dir, 'src', 'broken.mo'), 'persistent actor { public func f() : async Nat { "text" } };\n');
+    const first = await serve(['--project', dir]);
+    let id: string;
+    try {
+      assert.ok(first.lines.some((l) => l.includes('backend') && l.includes('with moc.js')), first.lines.join('\n'));
+      assert.ok(first.errors.some((l) => l.includes('broken') && l.includes('src/broken.mo:1:')), `moc's diagnostic names the file and line: ${first.errors.join('\n')}`);
+      const ids = JSON.parse(readFileSync(join(dir, '.dfx', 'local', 'canister_ids.json'), 'utf8')) as Record<string, { local: string }>;
+      id = ids['backend']?.local as string;
+      const actor = await counter(first.url, id);
+      assert.is(await actor.inc(), 5n, 'the imported module took part');
+    } finally {
+      await first.stop();
+    }
+    const second = await serve(['--project', dir]);
+    try {
+      assert.ok(second.lines.some((l) => l.includes('unchanged since the last build')), second.lines.join('\n'));
+      assert.ok(second.lines.some((l) => l.includes(id) && l.includes('module unchanged')), second.lines.join('\n'));
+      assert.is(await (await counter(second.url, id)).get(), 5n);
+    } finally {
+      await second.stop();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 

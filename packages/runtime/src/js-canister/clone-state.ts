@@ -49,7 +49,7 @@ function clone(v: unknown, seen: Map<object, unknown>): unknown {
   if (Array.isArray(v)) {
     const copy: unknown[] = new Array(v.length);
     seen.set(v, copy);
-    for (let i = 0; i < v.length; i++) copy[i] = clone(v[i], seen);
+    for (let i = 0; i < v.length; i++) if (i in v) copy[i] = clone(v[i], seen); // holes stay holes
     return copy;
   }
   const copy = Object.create(Object.getPrototypeOf(v) as object | null) as Record<PropertyKey, unknown>;

@@ -101,7 +101,12 @@ export class HttpGateway {
     }
     const canister = this.replica.findCanister(canisterId);
     if (!canister) return plain(404, `Canister ${canisterId.toText()} not found`);
-    const types = this.typesOf(canisterId);
+    let types: ReturnType<HttpGateway['typesOf']>;
+    try {
+      types = this.typesOf(canisterId);
+    } catch (e) {
+      return plain(502, `The canister ${canisterId.toText()} declares http_request types the gateway cannot use: ${e instanceof Error ? e.message : String(e)}`);
+    }
     const headers = Object.entries(req.headers).flatMap(([k, v]) => (v === undefined ? [] : (Array.isArray(v) ? v : [v]).map((x) => [k.toLowerCase(), x] as [string, string])));
     const request = { method: req.method.toUpperCase(), url: req.url, headers, body: req.body, certificate_version: [2] };
     try {
@@ -190,13 +195,17 @@ function callbackTypesOf(response: IDL.Type): { arg: IDL.Type[]; ret: IDL.Type[]
     if (!(rec instanceof IDL.RecordClass)) return undefined;
     return rec._fields.find(([n]) => n === name)?.[1];
   };
+  // (IDL classes' instanceof checks throw on undefined: test presence first)
   const strategy = field(response, 'streaming_strategy');
-  const inner = strategy && unwrapRec(strategy);
-  const variant = inner instanceof IDL.OptClass ? unwrapRec(inner._type) : undefined;
+  if (!strategy) return undefined;
+  const inner = unwrapRec(strategy);
+  if (!(inner instanceof IDL.OptClass)) return undefined;
+  const variant = unwrapRec(inner._type);
   if (!(variant instanceof IDL.VariantClass)) return undefined;
   const cb = variant._fields.find(([n]) => n === 'Callback')?.[1];
-  const fn = cb && field(cb, 'callback');
-  const func = fn && unwrapRec(fn);
+  const fn = cb ? field(cb, 'callback') : undefined;
+  if (!fn) return undefined;
+  const func = unwrapRec(fn);
   if (!(func instanceof IDL.FuncClass)) return undefined;
   return { arg: func.argTypes, ret: func.retTypes };
 }

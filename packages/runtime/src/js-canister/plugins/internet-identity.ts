@@ -3,14 +3,19 @@
 // derived from the plugin's seed (real II uses canister signatures); the delegation signature is
 // Ed25519 over "\x1Aic-request-auth-delegation" + the representation-independent hash of the
 // delegation, which is what agents and the IC check for a delegation from an Ed25519 key — so a
-// test can verify it, or build a DelegationChain from it. Not included: anchors, devices and
-// authentication (any caller may act for any anchor number), WebAuthn, the II frontend.
+// test can verify it, or build a DelegationChain from it. Through its http_request it also serves a
+// sign-in page (internet-identity-page.ts) that speaks the II client protocol of
+// @dfinity/auth-client, so a dapp's "Login with Internet Identity" works offline: the page asks for
+// an identity number and `/authorize?anchor=&origin=&session_key=&max_ttl=` answers the signed
+// delegation as JSON. Not included: anchors, devices and authentication (anyone may sign in as any
+// identity number), WebAuthn, canister signatures, the real II frontend.
 import { Principal } from '@dfinity/principal';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { concatBytes } from '../../bytes.ts';
+import { concatBytes, fromHex } from '../../bytes.ts';
 import { defineCanister, type JsCanister } from '../js-canister.ts';
 import type { JsContext } from '../js-context.ts';
+import { INTERNET_IDENTITY_PAGE } from './internet-identity-page.ts';
 
 export const INTERNET_IDENTITY_CANDID = `type UserNumber = nat64;
 type PublicKey = blob;
@@ -21,7 +26,11 @@ type Timestamp = nat64;
 type Delegation = record { pubkey : PublicKey; expiration : Timestamp; targets : opt vec principal };
 type SignedDelegation = record { delegation : Delegation; signature : blob };
 type GetDelegationResponse = variant { signed_delegation : SignedDelegation; no_such_delegation };
+type HeaderField = record { text; text };
+type HttpRequest = record { method : text; url : text; headers : vec HeaderField; body : blob; certificate_version : opt nat16 };
+type HttpResponse = record { status_code : nat16; headers : vec HeaderField; body : blob; upgrade : opt bool };
 service : {
+  http_request : (HttpRequest) -> (HttpResponse) query;
   prepare_delegation : (UserNumber, FrontendHostname, SessionKey, opt nat64) -> (UserKey, Timestamp);
   get_delegation : (UserNumber, FrontendHostname, SessionKey, Timestamp) -> (GetDelegationResponse) query;
   get_principal : (UserNumber, FrontendHostname) -> (principal) query;
@@ -119,6 +128,38 @@ export function internetIdentity(options: InternetIdentityOptions = {}): JsCanis
         const signature = ctx.state.signatures.get(`${anchor}|${frontend}|${hex(sessionKey)}|${expiration}`);
         if (!signature) return { no_such_delegation: null };
         return { signed_delegation: { delegation: { pubkey: sessionKey, expiration, targets: [] }, signature } };
+      },
+      http_request: (ctx: JsContext<IiState>) => {
+        const [req] = ctx.args as [{ method: string; url: string }];
+        const url = new URL(req.url, 'http://localhost');
+        const respond = (status: number, contentType: string, body: string) => ({
+          status_code: status,
+          headers: [['content-type', contentType], ['cache-control', 'no-store']],
+          body: new TextEncoder().encode(body),
+          upgrade: [],
+        });
+        if (url.pathname === '/authorize') {
+          const anchor = url.searchParams.get('anchor') ?? '';
+          const origin = url.searchParams.get('origin') ?? '';
+          const sessionKey = url.searchParams.get('session_key') ?? '';
+          const maxTtl = url.searchParams.get('max_ttl');
+          if (!/^\d+$/.test(anchor) || origin === '' || !/^([0-9a-f]{2})+$/i.test(sessionKey) || (maxTtl !== null && !/^\d+$/.test(maxTtl))) {
+            return respond(400, 'text/plain', 'authorize needs anchor (a number), origin, session_key (hex DER) and optionally max_ttl (nanoseconds)');
+          }
+          const ttl = maxTtl === null ? DEFAULT_TTL : BigInt(maxTtl) < MAX_TTL ? BigInt(maxTtl) : MAX_TTL;
+          const delegation: Delegation = { pubkey: fromHex(sessionKey), expiration: ctx.time + ttl, targets: [] };
+          const signature = ed25519.sign(delegationSignedBytes(delegation), secretOf(BigInt(anchor), origin));
+          return respond(
+            200,
+            'application/json',
+            JSON.stringify({
+              delegations: [{ delegation: { pubkey: sessionKey, expiration: delegation.expiration.toString() }, signature: hex(signature) }],
+              userPublicKey: hex(userKey(BigInt(anchor), origin)),
+            }),
+          );
+        }
+        if (req.method.toUpperCase() !== 'GET') return respond(405, 'text/plain', 'method not allowed');
+        return respond(200, 'text/html', INTERNET_IDENTITY_PAGE);
       },
       get_principal: (ctx: JsContext<IiState>) => {
         const [anchor, frontend] = ctx.args as [bigint, string];

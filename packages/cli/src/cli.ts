@@ -85,7 +85,13 @@ function portOption(args: string[], name: string, fallback: number | undefined, 
 
 function untilStopped(signal?: AbortSignal): Promise<void> {
   return new Promise<void>((resolve) => {
-    const stop = () => resolve();
+    const stop = () => {
+      // one server stopping must not leave its handlers behind (several run in one test process)
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      signal?.removeEventListener('abort', stop);
+      resolve();
+    };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     signal?.addEventListener('abort', stop, { once: true });

@@ -26,7 +26,15 @@ export interface ProjectCanister {
   /** A Motoko canister's `main` (relative to the project root): compiled with moc.js when no built
    * Wasm exists. */
   motokoMain?: string;
+  /** Internet Identity (a canister named internet_identity, II's release Wasm or its pull id): served
+   * by the II stand-in when its Wasm was not downloaded. */
+  internetIdentity?: boolean;
+  /** A `pull` canister's mainnet id (dfx deploys it locally under the same id). */
+  pullId?: string;
 }
+
+/** Internet Identity's canister id on mainnet (dfx deps pull it under this id). */
+export const INTERNET_IDENTITY_ID = 'rdmx6-jaaaa-aaaaa-aaadq-cai';
 
 export interface Project {
   kind: 'dfx' | 'icp';
@@ -47,6 +55,7 @@ interface DfxCanisterJson {
   candid?: string;
   dependencies?: string[];
   source?: string[];
+  id?: string;
   remote?: { id?: Record<string, string> };
 }
 
@@ -78,6 +87,8 @@ export function loadDfxProject(root: string): Project | undefined {
       dependencies: c.dependencies ?? [],
       assetSources: type === 'assets' ? (c.source ?? []).map((d) => resolve(root, d)) : undefined,
       motokoMain: type === 'motoko' && c.main ? c.main : undefined,
+      internetIdentity: name === 'internet_identity' || /internet[_-]identity/.test(c.wasm ?? '') || c.id === INTERNET_IDENTITY_ID || undefined,
+      pullId: type === 'pull' ? c.id : undefined,
       // dfx writes the service with its init arguments to constructor.did (<name>.did may lack them).
       candidCandidates: [
         ...(c.candid && !/^https?:/.test(c.candid) ? [resolve(root, c.candid)] : []),

@@ -8,7 +8,7 @@ import { gunzipSync } from 'node:zlib';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { Principal } from '@dfinity/principal';
-import { Replica, UserError, assetCanister, parseCandid, parseModule, restoreReplica, type AssetFile, type ReplicaCheckpointer } from '@mockic/runtime';
+import { Replica, UserError, assetCanister, internetIdentity, parseCandid, parseModule, restoreReplica, type AssetFile, type JsCanister, type ReplicaCheckpointer } from '@mockic/runtime';
 import { Certifier, startLoopbackServer } from '@mockic/mock-agent';
 import { loadDfxProject, type Project, type ProjectCanister } from './dfx-project.ts';
 import { loadIcpYamlProject } from './icp-yaml-project.ts';
@@ -25,7 +25,8 @@ export const SERVE_HELP = `  mockic serve [--port <n>] [--project <dir>] [--stat
       dfx project (dfx.json) or icp-cli project (icp.yaml) it installs every canister from its built
       Wasm (.dfx/local/canisters/<name>/<name>.wasm[.gz], a custom canister's "wasm", icp.yaml's
       wasm / pre-built path; a Motoko canister without one is compiled from its "main" with moc.js,
-      cached in .mockic/build) with its init argument (an "assets" canister: a stand-in serving the
+      cached in .mockic/build; Internet Identity without its downloaded Wasm: a stand-in whose
+      sign-in page answers auth-client logins) with its init argument (an "assets" canister: a stand-in serving the
       files of its "source" directories, read at start), prints each canister's id and URL, and writes
       .dfx/local/canister_ids.json (and dfx's output_env_file) so generated declarations find them.
       Paths outside /api/ are the HTTP gateway: http://127.0.0.1:4943/?canisterId=<id> (or
@@ -230,8 +231,9 @@ async function installProject(
   out.log(`Project: ${relative(process.cwd(), project.manifest) || project.manifest} (${total} canister${total === 1 ? '' : 's'})`);
   for (const [k, c] of project.canisters.entries()) {
     const step = `[${k + 1}/${total}] ${c.name}`;
+    const standIn: StandInContext = { known, names, controllers, wanted: dfxIds?.[c.name]?.['local'] ?? c.pullId, step, root: project.root };
     if (c.assetSources && !flags.wasm.has(c.name)) {
-      await installAssets(replica, c, { known, names, controllers, wanted: dfxIds?.[c.name]?.['local'], step, root: project.root }, out);
+      await installAssets(replica, c, standIn, out);
       continue;
     }
     let wasmPath = flags.wasm.get(c.name) ?? c.wasmCandidates.find((p) => existsSync(p));
@@ -250,6 +252,11 @@ async function installProject(
         out.error(`${step}: ${e instanceof Error ? e.message : String(e)}`);
         continue;
       }
+    }
+    if (!wasmPath && c.internetIdentity) {
+      // dfx would download II's Wasm: serve the sign-in stand-in instead (auth-client logins work offline)
+      await installStandIn(replica, c, internetIdentity(), 'Internet Identity stand-in: auth-client logins go to its sign-in page', standIn, out);
+      continue;
     }
     const existing = known.get(c.name);
     const hosted = existing !== undefined && replica.findCanister(Principal.fromText(existing));
@@ -315,17 +322,13 @@ async function installProject(
   return true;
 }
 
+type StandInContext = { known: Map<string, string>; names: Map<string, string>; controllers: Principal[]; wanted: string | undefined; step: string; root: string };
+
 /**
  * An `assets` canister: the asset canister stand-in serving the files of its source directories, read
- * now (restart the server after a rebuild), in the canister it had (a restored canister is
- * reinstalled with the current files) or a new one.
+ * now (restart the server after a rebuild).
  */
-async function installAssets(
-  replica: Replica,
-  c: ProjectCanister,
-  ctx: { known: Map<string, string>; names: Map<string, string>; controllers: Principal[]; wanted: string | undefined; step: string; root: string },
-  out: Out,
-): Promise<void> {
+async function installAssets(replica: Replica, c: ProjectCanister, ctx: StandInContext, out: Out): Promise<void> {
   const files: AssetFile[] = [];
   const missing: string[] = [];
   for (const dir of c.assetSources ?? []) {
@@ -334,13 +337,22 @@ async function installAssets(
   }
   if (missing.length > 0) out.log(`${ctx.step}: source director${missing.length === 1 ? 'y' : 'ies'} not found: ${missing.join(', ')} (run the frontend build)`);
   const bytes = files.reduce((n, f) => n + f.content.length, 0);
+  const from = (c.assetSources ?? []).map((d) => relative(ctx.root, d) || '.').join(', ');
+  await installStandIn(replica, c, assetCanister({ files }), `serving ${files.length} file${files.length === 1 ? '' : 's'} (${(bytes / 1024).toFixed(0)} KiB) from ${from || 'no source directory'} (asset canister stand-in)`, ctx, out);
+}
+
+/**
+ * A JS stand-in in the canister the project had (a restored canister is reinstalled: stand-ins keep
+ * no state across restarts) or in a new one, at the id dfx would use when that is free.
+ */
+async function installStandIn(replica: Replica, c: ProjectCanister, canister: JsCanister, what: string, ctx: StandInContext, out: Out): Promise<void> {
   const existing = ctx.known.get(c.name);
   try {
     let id: Principal;
     if (existing !== undefined && replica.findCanister(Principal.fromText(existing))) {
       id = Principal.fromText(existing);
       const empty = replica.canister(id).installedModule === undefined;
-      await replica.installJsCanister(assetCanister({ files }), { canisterId: id, mode: empty ? 'install' : 'reinstall', sender: Principal.anonymous() });
+      await replica.installJsCanister(canister, { canisterId: id, mode: empty ? 'install' : 'reinstall', sender: Principal.anonymous() });
     } else {
       let specifiedId: Principal | undefined;
       try {
@@ -349,12 +361,11 @@ async function installAssets(
       } catch {
         // not a principal: allocate a new id
       }
-      id = await replica.installJsCanister(assetCanister({ files }), { controllers: ctx.controllers, specifiedId, sender: Principal.anonymous() });
+      id = await replica.installJsCanister(canister, { controllers: ctx.controllers, specifiedId, sender: Principal.anonymous() });
     }
     ctx.names.set(c.name, id.toText());
     ctx.known.set(c.name, id.toText());
-    const from = (c.assetSources ?? []).map((d) => relative(ctx.root, d) || '.').join(', ');
-    out.log(`${ctx.step}: ${id.toText()} serving ${files.length} file${files.length === 1 ? '' : 's'} (${(bytes / 1024).toFixed(0)} KiB) from ${from || 'no source directory'} (asset canister stand-in)`);
+    out.log(`${ctx.step}: ${id.toText()} ${what}`);
   } catch (e) {
     const message = e instanceof UserError ? `${e.errorCode}: ${e.description}` : e instanceof Error ? e.message : String(e);
     out.error(`${ctx.step}: install failed: ${message}`);

@@ -1,7 +1,8 @@
 // `mockic serve` in a dfx project: installs the built counter, prints its id and URL, writes
 // .dfx/local/canister_ids.json, an unchanged @dfinity/agent HttpAgent calls it over HTTP, a restart
 // keeps the count (state in .mockic/state), and --clean starts over. A Motoko canister with no
-// built Wasm is compiled with moc.js. An `assets` canister is served
+// built Wasm is compiled with moc.js; internet_identity without its Wasm becomes the II stand-in.
+// An `assets` canister is served
 // from its source directory by the asset canister stand-in at the URL serve prints.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -211,6 +212,36 @@ test('a Motoko canister without built Wasm is compiled with moc.js (imports reso
       assert.is(await (await counter(second.url, id)).get(), 5n);
     } finally {
       await second.stop();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('internet_identity without downloaded Wasm becomes the II stand-in, its sign-in page at the printed URL', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mockic-serve-ii-'));
+  try {
+    const release = 'https://github.com/dfinity/internet-identity/releases/latest/download';
+    writeFileSync(
+      join(dir, 'dfx.json'),
+      JSON.stringify({
+        canisters: {
+          internet_identity: { type: 'custom', candid: `${release}/internet_identity.did`, wasm: `${release}/internet_identity_dev.wasm.gz`, remote: { id: { ic: 'rdmx6-jaaaa-aaaaa-aaadq-cai' } } },
+        },
+        output_env_file: '.env',
+      }),
+    );
+    const running = await serve(['--project', dir]);
+    try {
+      assert.equal(running.errors, []);
+      assert.ok(running.lines.some((l) => l.includes('Internet Identity stand-in')), running.lines.join('\n'));
+      const id = (JSON.parse(readFileSync(join(dir, '.dfx', 'local', 'canister_ids.json'), 'utf8')) as Record<string, { local: string }>)['internet_identity']?.local;
+      assert.match(readFileSync(join(dir, '.env'), 'utf8'), `CANISTER_ID_INTERNET_IDENTITY='${id}'`);
+      const page = await fetch(`${running.url}/?canisterId=${id}`);
+      assert.is(page.status, 200);
+      assert.match(await page.text(), 'authorize-client-success');
+    } finally {
+      assert.is(await running.stop(), 0);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

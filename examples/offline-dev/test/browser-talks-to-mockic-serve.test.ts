@@ -4,7 +4,8 @@
 // against the replica cross-origin (CORS, as through the real gateway): fetchRootKey(), a query,
 // update calls whose certificates the agent verifies in the browser, and a reload that shows the
 // count the replica kept. Then the same page loaded from the replica itself, through the HTTP
-// gateway and the `frontend` asset canister stand-in that serve installs from dfx.json.
+// gateway and the `frontend` asset canister stand-in that serve installs from dfx.json, signing in
+// with @dfinity/auth-client against the Internet Identity stand-in (dfx.json's internet_identity).
 //
 // Build steps a real project runs with `dfx build` and its bundler happen here at test time:
 // compileMotoko writes .dfx/local/canisters/backend/backend.wasm, esbuild bundles frontend/main.ts
@@ -202,7 +203,7 @@ test('a browser page counts through mockic serve: query, certified updates, relo
   }
 });
 
-test('the same page served by mockic serve itself: the frontend asset canister at the printed URL', async () => {
+test('the same page served by mockic serve itself, with an Internet Identity sign-in through the II stand-in', async () => {
   buildBackend();
   await buildFrontend(); // before serve: the asset canister stand-in reads frontend/ when it starts
   const [served, launched] = await Promise.allSettled([serve(), launchChromium()]);
@@ -210,21 +211,37 @@ test('the same page served by mockic serve itself: the frontend asset canister a
     const replica = value(served);
     const browser = value(launched);
     const ids = JSON.parse(readFileSync(join(exampleDir, '.dfx', 'local', 'canister_ids.json'), 'utf8')) as Record<string, { local: string }>;
-    const [backend, frontend] = [ids['backend']?.local, ids['frontend']?.local];
-    assert.ok(backend && frontend, replica.lines.join('\n'));
+    const [backend, frontend, ii] = [ids['backend']?.local, ids['frontend']?.local, ids['internet_identity']?.local];
+    assert.ok(backend && frontend && ii, replica.lines.join('\n'));
     const printed = replica.lines.find((l) => l.includes(`${replica.url}/?canisterId=${frontend}`));
     assert.ok(printed, `serve prints the frontend URL:\n${replica.lines.join('\n')}`);
     const page = await browser.newPage();
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
     // dist/main.js is requested without ?canisterId=: the gateway finds the canister from the Referer
-    await page.goto(`${replica.url}/?canisterId=${frontend}&backend=${backend}`);
+    await page.goto(`${replica.url}/?canisterId=${frontend}&backend=${backend}&ii=${ii}`);
     await page.waitForSelector('body[data-state="ready"], body[data-state="error"]', { timeout: 10_000 });
     assert.is(await page.locator('#error').textContent(), '');
     assert.is(await page.locator('#count').textContent(), '0');
     await page.locator('#increment').click();
     await page.waitForSelector('body[data-state="ready"], body[data-state="error"]', { timeout: 10_000 });
     assert.is(await page.locator('#count').textContent(), '1');
+    assert.is(await page.locator('#principal').textContent(), '2vxsx-fae', 'anonymous before signing in');
+
+    // Sign in with Internet Identity: @dfinity/auth-client opens the II stand-in's page in a popup,
+    // the user enters an identity number, the page hands back the delegation chain.
+    const [popup] = await Promise.all([page.waitForEvent('popup'), page.locator('#login').click()]);
+    await popup.waitForSelector('body[data-state="ready"]', { timeout: 10_000 });
+    await popup.locator('#anchor').fill('10000');
+    await popup.locator('#continue').click();
+    await page.waitForSelector('#principal[data-auth-client]', { timeout: 10_000 });
+    assert.is(await page.locator('#error').textContent(), '');
+    const principal = await page.locator('#principal').textContent();
+    assert.is.not(principal, '2vxsx-fae', 'the backend sees a signed-in caller');
+    assert.is(principal, await page.locator('#principal').getAttribute('data-auth-client'), 'the caller is the principal auth-client holds');
+    await page.locator('#increment').click();
+    await page.waitForSelector('body[data-state="ready"], body[data-state="error"]', { timeout: 10_000 });
+    assert.is(await page.locator('#count').textContent(), '2', 'the signed-in identity makes update calls');
     assert.equal(pageErrors, []);
   } finally {
     if (launched.status === 'fulfilled') await launched.value.close();

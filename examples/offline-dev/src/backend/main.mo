@@ -11,4 +11,9 @@ persistent actor Backend {
     count += 1;
     count;
   };
+
+  // Who is calling: the anonymous principal, or the user signed in with Internet Identity.
+  public shared query ({ caller }) func whoami() : async Principal {
+    caller;
+  };
 };

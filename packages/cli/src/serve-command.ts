@@ -14,10 +14,11 @@ import { loadDfxProject, type Project, type ProjectCanister } from './dfx-projec
 import { loadIcpYamlProject } from './icp-yaml-project.ts';
 import { encodeCandidText, type EncodeOptions } from './candid-value-text.ts';
 import { buildMotokoCanister } from './motoko-build.ts';
+import { watchProject } from './project-watcher.ts';
 
 export type Out = { log: (s: string) => void; error: (s: string) => void };
 
-export const SERVE_HELP = `  mockic serve [--port <n>] [--project <dir>] [--state <dir>] [--clean] [--in-memory]
+export const SERVE_HELP = `  mockic serve [--port <n>] [--project <dir>] [--state <dir>] [--clean] [--in-memory] [--watch]
                [--argument <name>=<hex>] [--argument-file <name>=<path>] [--wasm <name>=<path>]
                [--controller <principal>]...
       The offline dev server: a replica on the wall clock with the IC HTTP interface on 127.0.0.1
@@ -40,6 +41,8 @@ export const SERVE_HELP = `  mockic serve [--port <n>] [--project <dir>] [--stat
                                  project nothing persists unless --state is given).
         --clean                  Drop the persisted state and start empty.
         --in-memory              Persist nothing.
+        --watch                  Watch the project: a changed Motoko source is recompiled, a rebuilt
+                                 Wasm installed, changed asset files served, without a restart.
         --argument <name>=<hex>  Init argument of canister <name> as hex DIDL bytes (overrides
                                  dfx.json). init_arg / init_arg_file in dfx.json (init_args in
                                  icp.yaml) may hold Candid text such as '(record { owner = principal
@@ -61,6 +64,7 @@ interface ServeFlags {
   arguments: Map<string, Uint8Array>;
   wasm: Map<string, string>;
   controllers: Principal[];
+  watch: boolean;
 }
 
 function parseFlags(args: string[], out: Out): ServeFlags | undefined {
@@ -73,6 +77,7 @@ function parseFlags(args: string[], out: Out): ServeFlags | undefined {
     arguments: new Map(),
     wasm: new Map(),
     controllers: [],
+    watch: false,
   };
   const pair = (flag: string, v: string | undefined): [string, string] | undefined => {
     const at = v?.indexOf('=') ?? -1;
@@ -111,6 +116,9 @@ function parseFlags(args: string[], out: Out): ServeFlags | undefined {
         break;
       case '--in-memory':
         flags.inMemory = true;
+        break;
+      case '--watch':
+        flags.watch = true;
         break;
       case '--argument':
       case '--argument-file': {
@@ -208,7 +216,19 @@ export async function serveCommand(args: string[], out: Out, signal: AbortSignal
     for (const [name, id] of names) out.log(`  ${name.padEnd(width)}  ${id}  ${server.url}/?canisterId=${id}`);
   }
   if (project) writeCanisterIds(project, names, out);
+  const watched = project;
+  const watcher =
+    flags.watch && watched
+      ? watchProject(watched, async (paths) => {
+          out.log(`Changed: ${paths.slice(0, 3).join(', ')}${paths.length > 3 ? ` and ${paths.length - 3} more` : ''}; installing again`);
+          await installProject(replica, watched, flags, stateDir, names, out);
+          writeCanisterIds(watched, names, out);
+          checkpointer?.checkpoint();
+        })
+      : undefined;
+  if (watcher) out.log('Watching the project: changed sources are rebuilt and their canisters upgraded');
   await untilStopped(signal);
+  watcher?.close();
   await server.close();
   checkpointer?.close();
   return 0;
@@ -224,7 +244,8 @@ async function installProject(
   out: Out,
 ): Promise<boolean> {
   const namesFile = stateDir ? join(stateDir, 'canister-names.json') : undefined;
-  const known = new Map<string, string>(Object.entries(readJson<Record<string, string>>(namesFile) ?? {}));
+  // the canisters of earlier runs (state directory) and of this process (--watch reinstalls)
+  const known = new Map<string, string>([...Object.entries(readJson<Record<string, string>>(namesFile) ?? {}), ...names]);
   const dfxIds = project.kind === 'dfx' ? readJson<Record<string, Record<string, string>>>(canisterIdsPath(project)) : undefined;
   const controllers = [Principal.anonymous(), ...flags.controllers];
   const total = project.canisters.length;
@@ -243,7 +264,7 @@ async function installProject(
         const built = buildMotokoCanister(project.root, c.name, c.motokoMain);
         if (built) {
           wasmPath = built.wasmPath;
-          c.candidCandidates = [built.candidPath, ...(c.candidCandidates ?? [])];
+          c.candidCandidates = [built.candidPath, ...(c.candidCandidates ?? []).filter((p) => !p.startsWith(join(project.root, '.mockic', 'build')))];
           out.log(`${step}: ${built.cached ? 'unchanged since the last build of' : `compiled in ${(built.ms / 1000).toFixed(1)} s with moc.js:`} ${c.motokoMain}`);
         } else {
           out.log(`${step}: no built Wasm, and moc.js (the \`motoko\` npm package) is not installed to compile ${c.motokoMain}`);

@@ -1,0 +1,79 @@
+// `mockic serve --watch`: editing a Motoko source recompiles it and upgrades its canister in place
+// (the persistent heap survives, the new method answers), and editing a file of an assets canister
+// serves the new content — no restart. What serve writes itself does not retrigger it.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createServer } from 'node:net';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../src/cli.ts';
+
+const { Actor, HttpAgent } = (await import(
+  new URL('../../mock-agent/node_modules/@dfinity/agent/lib/esm/index.js', import.meta.url).href
+)) as typeof import('../../mock-agent/node_modules/@dfinity/agent/lib/esm/index.js');
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function until(what: string, check: () => boolean, lines: string[]): Promise<void> {
+  for (let i = 0; i < 1500 && !check(); i++) await new Promise((r) => setTimeout(r, 20));
+  assert.ok(check(), `${what}:\n${lines.join('\n')}`);
+}
+
+const V1 = 'persistent actor {\n  var n : Nat = 0;\n  public func inc() : async Nat { n += 1; n };\n};\n';
+const V2 = 'persistent actor {\n  var n : Nat = 0;\n  public func inc() : async Nat { n += 1; n };\n  public query func doubled() : async Nat { 2 * n };\n};\n';
+
+test('a changed Motoko source upgrades its canister; a changed asset is served; no restart', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mockic-watch-'));
+  const port = await freePort();
+  const lines: string[] = [];
+  const controller = new AbortController();
+  try {
+    writeFileSync(join(dir, 'dfx.json'), JSON.stringify({ canisters: { backend: { type: 'motoko', main: 'main.mo' }, web: { type: 'assets', source: ['www'] } } }));
+    writeFileSync(join(dir, 'main.mo'), V1);
+    mkdirSync(join(dir, 'www'));
+    writeFileSync(join(dir, 'www', 'index.html'), 'v1');
+    const running = main(['serve', '--project', dir, '--port', String(port), '--in-memory', '--watch'], { log: (s) => lines.push(s), error: (s) => lines.push(`ERROR ${s}`) }, controller.signal);
+    await until('serve starts watching', () => lines.some((l) => l.startsWith('Watching the project')), lines);
+    const url = `http://127.0.0.1:${port}`;
+    const ids = JSON.parse(readFileSync(join(dir, '.dfx', 'local', 'canister_ids.json'), 'utf8')) as Record<string, { local: string }>;
+    const [backend, web] = [ids['backend']!.local, ids['web']!.local];
+    const agent = await HttpAgent.create({ host: url, shouldFetchRootKey: true, retryTimes: 0 });
+    const v1 = Actor.createActor(({ IDL }) => IDL.Service({ inc: IDL.Func([], [IDL.Nat], []) }), { agent, canisterId: backend });
+    assert.is(await v1['inc']!(), 1n);
+    assert.is(await v1['inc']!(), 2n);
+    const changesBefore = lines.filter((l) => l.startsWith('Changed:')).length;
+
+    writeFileSync(join(dir, 'main.mo'), V2);
+    await until('the canister is upgraded', () => lines.some((l) => l.includes(`upgrading ${backend}`)) && lines.some((l) => l.includes(`${backend} upgraded`)), lines);
+    const v2 = Actor.createActor(({ IDL }) => IDL.Service({ doubled: IDL.Func([], [IDL.Nat], ['query']) }), { agent, canisterId: backend });
+    assert.is(await v2['doubled']!(), 4n, 'the new method answers from the kept heap');
+
+    writeFileSync(join(dir, 'www', 'index.html'), 'v2');
+    await until('the asset is served', () => lines.filter((l) => l.startsWith('Changed:')).some((l) => l.includes('www/index.html')), lines);
+    await until('v2 is served', () => lines.filter((l) => l.includes('asset canister stand-in')).length >= 2, lines);
+    assert.is(await (await fetch(`${url}/?canisterId=${web}`)).text(), 'v2');
+
+    // serve's own writes (canister_ids.json, .env, .mockic/) trigger nothing more
+    const settled = lines.filter((l) => l.startsWith('Changed:')).length;
+    await new Promise((r) => setTimeout(r, 800));
+    assert.is(lines.filter((l) => l.startsWith('Changed:')).length, settled, 'no reinstall loop');
+    assert.ok(settled - changesBefore >= 2);
+    assert.not.ok(lines.some((l) => l.startsWith('ERROR')), lines.join('\n'));
+    controller.abort();
+    assert.is(await running, 0);
+  } finally {
+    controller.abort();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test.run();

@@ -81,6 +81,32 @@ function checkSignature(expected: { params: string[]; results: string[] }, field
 }
 
 /** The V8 compile error for bytes that WebAssembly.validate refused. */
+// Modern Motoko emits 64-bit memories and tables (wasm64 + table64): Node 24 compiles them, Node 20
+// does not. A module the engine refuses only for that gets an error that says so.
+const MEMORY64_PROBE = Uint8Array.of(0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 5, 3, 1, 4, 1);
+const TABLE64_PROBE = Uint8Array.of(0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 4, 4, 1, 0x70, 4, 1);
+
+/** What a module needs that the engine lacks (64-bit memories, 64-bit tables), if that is all. */
+function engineLacks(bytes: Uint8Array): string | undefined {
+  let info: ModuleInfo;
+  try {
+    info = parseModule(bytes);
+  } catch {
+    return undefined;
+  }
+  const lacks: string[] = [];
+  if (info.memory64 && !WebAssembly.validate(MEMORY64_PROBE)) lacks.push('64-bit memories (memory64)');
+  if (info.tables.some((t) => t.limits.index64) && !WebAssembly.validate(TABLE64_PROBE)) lacks.push('64-bit tables (table64)');
+  return lacks.length > 0 ? lacks.join(' and ') : undefined;
+}
+
+function engineName(): string {
+  const p = (globalThis as { process?: { versions?: { node?: string } } }).process;
+  const deno = (globalThis as { Deno?: { version?: { deno?: string } } }).Deno;
+  if (deno?.version?.deno) return `Deno ${deno.version.deno}`;
+  return p?.versions?.node ? `Node.js v${p.versions.node}` : 'this runtime';
+}
+
 function engineError(bytes: Uint8Array): string {
   try {
     new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
@@ -108,6 +134,14 @@ export function validateCanisterModule(
     );
   }
   if (!WebAssembly.validate(bytes as Uint8Array<ArrayBuffer>)) {
+    const needs = engineLacks(bytes);
+    if (needs) {
+      throw new InvalidCanisterModuleError(
+        'decode',
+        `Failed to decode wasm module: it uses ${needs}, which this JavaScript engine (${engineName()}) cannot compile — ` +
+          'the module is fine for the IC; run mockic on Node.js 24 or later (its workspace brings one as the `node` devDependency, in node_modules/.bin).',
+      );
+    }
     throw new InvalidCanisterModuleError('decode', `Failed to decode wasm module: ${engineError(bytes)}`);
   }
   if (!info) {

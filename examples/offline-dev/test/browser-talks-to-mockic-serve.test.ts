@@ -249,6 +249,31 @@ test('the same page served by mockic serve itself, with an Internet Identity sig
   }
 });
 
+test('pnpm dev (scripts/dev.ts) serves this dapp and prints the URL that opens it', async () => {
+  const script = fileURLToPath(new URL('../../../scripts/dev.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--conditions=source', script, '--port', '0', '--in-memory'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  try {
+    let url: string | undefined;
+    for (let i = 0; i < 1500 && url === undefined; i++) {
+      url = /Open the dapp: (\S+)/.exec(output)?.[1];
+      if (url === undefined) await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.ok(url, `no dapp URL printed:\n${output}`);
+    const page = await fetch(url);
+    assert.is(page.status, 200);
+    assert.match(await page.text(), '<title>mockic offline dev: counter</title>');
+    const bundle = await fetch(new URL('/dist/main.js', url), { headers: { referer: url } });
+    assert.is(bundle.status, 200, 'the bundle esbuild wrote is served (found by the Referer)');
+  } finally {
+    child.kill('SIGINT');
+  }
+  assert.is(await exited, 0, output);
+});
+
 test('tsc -p examples/offline-dev/frontend/tsconfig.json: the browser code typechecks', async () => {
   const r = await tsc;
   assert.is(r.code, 0, `tsc exited with ${r.code}:\n${r.output}`);

@@ -12,8 +12,11 @@ import { main } from '@mockic/cli';
 
 const exampleDir = fileURLToPath(new URL('../examples/offline-dev/', import.meta.url));
 const frontendDir = join(exampleDir, 'frontend');
-// esbuild is the example's own dependency: resolve it from there
-const esbuild = createRequire(join(exampleDir, 'package.json'))('esbuild') as typeof import('esbuild');
+/** The part of esbuild's API used here (esbuild is the example's own dependency: resolved from there). */
+interface Esbuild {
+  context(options: Record<string, unknown>): Promise<{ rebuild(): Promise<unknown>; watch(): Promise<void>; dispose(): Promise<void> }>;
+}
+const esbuild = createRequire(join(exampleDir, 'package.json'))('esbuild') as Esbuild;
 
 const bundle = await esbuild.context({
   entryPoints: [join(frontendDir, 'main.ts')],

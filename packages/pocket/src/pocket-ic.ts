@@ -46,6 +46,7 @@ import type {
   UpdateCanisterSettingsOptions,
   UpgradeCanisterOptions,
 } from './pocket-ic-types.ts';
+import { deployIcpFeatures, icpFeaturesJson, icpFeaturesOf, withFeatureSubnets } from './icp-features.ts';
 import { PocketInstance } from './pocket-instance.ts';
 import { PocketApiError, rejectOfResult, rejectOfUserError, type EffectivePrincipal, type JsonValue, type RawRejectResponse } from './pocket-json.ts';
 import type { CanisterIdRange, PlannedSubnet, PocketSubnetKind } from './subnet-topology.ts';
@@ -282,12 +283,13 @@ export class PocketIc {
   static async create(url: string | undefined, options?: CreateInstanceOptions): Promise<PocketIc>;
   static async create(urlOrOptions?: string | CreateInstanceOptions, maybeOptions?: CreateInstanceOptions): Promise<PocketIc> {
     const options = typeof urlOrOptions === 'object' && urlOrOptions !== null ? urlOrOptions : maybeOptions;
-    const subnetConfigSet = subnetConfigSetOf(options);
-    const features = Object.entries(options?.icpFeatures ?? {}).filter(([, v]) => v !== undefined && v !== null);
-    if (features.length > 0) {
-      throw new Error(`ICP features (${features.map(([k]) => k).join(', ')}) are not supported in-process: it deploys no system canisters`);
-    }
-    const instance = await refusedAsync(() => PocketInstance.create(nextInstanceId++, { subnetConfigSet }));
+    const instance = await refusedAsync(async () => {
+      const features = icpFeaturesOf(icpFeaturesJson(options?.icpFeatures as Record<string, unknown> | undefined));
+      const subnetConfigSet = withFeatureSubnets(subnetConfigSetOf(options), features);
+      const created = await PocketInstance.create(nextInstanceId++, { subnetConfigSet });
+      await deployIcpFeatures(created.replica, features);
+      return created;
+    });
     return new PocketIc(new InProcessClient(instance));
   }
 

@@ -89,14 +89,14 @@ test('setTime into the past is refused; unknown subnets and outcalls too', async
   assert.is(mock.message, `InvalidCanisterHttpRequestId((${app?.id.toText()}, 42))`);
 });
 
-test('create: no subnet at all is a TopologyValidationError; FromPath state and ICP features are refused', async () => {
+test('create: no subnet at all is a TopologyValidationError; FromPath state and system-canister ICP features are refused', async () => {
   const none = await errorOf(() => PocketIc.create({ application: [] }));
   assert.instance(none, TopologyValidationError);
   assert.match(none.message, /^The provided subnet configuration is invalid\./);
   const fromPath = await errorOf(() => PocketIc.create({ nns: { state: { type: SubnetStateType.FromPath, path: '/tmp/nns' } } }));
   assert.match(fromPath.message, /only new subnets are supported/);
   const features = await errorOf(() => PocketIc.create({ icpFeatures: { registry: 'DefaultConfig' } }));
-  assert.match(features.message, /ICP features \(registry\) are not supported/);
+  assert.match(features.message, /ICP features registry are not supported by mockic: it deploys JS stand-ins for icp_token, cycles_token and ii only/);
 });
 
 test('create: options without application subnets still get one (as pic-js sends them); the pic-js (url, options) form works', async () => {

@@ -94,9 +94,9 @@ test('a create without subnets, or from a state directory, is a CreateInstanceRe
   const fromPath = await call('POST', '/instances', { subnet_config_set: { application: [{ state_config: { FromPath: '/tmp/x' }, instruction_config: 'Production' }] } });
   assert.is(fromPath.status, 400);
   assert.match(fromPath.json.Error.message, /only new subnets/);
-  const features = await call('POST', '/instances', { subnet_config_set: { application: [NEW] }, icp_features: { icp_token: 'DefaultConfig', ii: null } });
+  const features = await call('POST', '/instances', { subnet_config_set: { application: [NEW] }, icp_features: { nns_governance: 'DefaultConfig', ii: null } });
   assert.is(features.status, 400);
-  assert.match(features.json.Error.message, /ICP features \(icp_token\) are not supported/);
+  assert.match(features.json.Error.message, /ICP features nns_governance are not supported by mockic/);
 });
 
 test('topology: PocketIC canister ranges for named, system and application subnets', async () => {

@@ -1,9 +1,13 @@
 // Instance lifecycle: list, create (with a subnet topology and an initial time or auto progress),
 // delete, topology, auto progress, plus the server-level /status and /blobstore routes.
 import { asObject, asNat, asNumber, PocketApiError, type JsonValue } from '../pocket-json.ts';
+import { deployIcpFeatures, icpFeaturesOf, withFeatureSubnets } from '../icp-features.ts';
 import { topologyJson } from '../subnet-topology.ts';
 import { instanceOf } from './instance-of.ts';
 import type { Route, RouteReply, RouteRequest } from './route-types.ts';
+
+/** PocketIC's topology when a create names none: one application subnet. */
+const DEFAULT_SUBNETS = { application: [{ state_config: 'New', instruction_config: 'Production' }] };
 
 async function createInstance(req: RouteRequest): Promise<RouteReply> {
   try {
@@ -23,18 +27,14 @@ async function createInstance(req: RouteRequest): Promise<RouteReply> {
       const v = body[unsupported];
       if (v !== undefined && v !== null) throw new PocketApiError(400, `${unsupported} is not supported by this server`);
     }
-    const features = body['icp_features'];
-    if (features !== undefined && features !== null) {
-      const enabled = Object.entries(asObject(features, 'icp_features')).filter(([, v]) => v !== null && v !== undefined);
-      if (enabled.length > 0) {
-        throw new PocketApiError(400, `ICP features (${enabled.map(([k]) => k).join(', ')}) are not supported by this server: it deploys no system canisters`);
-      }
-    }
-    const config = body['subnet_config_set'];
+    const features = icpFeaturesOf(body['icp_features']);
+    let config = body['subnet_config_set'];
+    if (features.length > 0) config = withFeatureSubnets(config === undefined || config === null ? DEFAULT_SUBNETS : asObject(config, 'subnet_config_set'), features);
     const instance = await req.registry.create({
       ...(config !== undefined && config !== null ? { subnetConfigSet: config } : {}),
       ...(time !== undefined ? { time } : {}),
     });
+    await deployIcpFeatures(instance.replica, features);
     if (autoProgress !== undefined) instance.startAutoProgress(autoProgress);
     return {
       status: 201,

@@ -8,7 +8,7 @@ import { gunzipSync } from 'node:zlib';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { Principal } from '@dfinity/principal';
-import { Replica, UserError, assetCanister, internetIdentity, parseCandid, parseModule, restoreReplica, type AssetFile, type JsCanister, type ReplicaCheckpointer } from '@mockic/runtime';
+import { RejectCode, Replica, UserError, assetCanister, fetchHttpsOutcall, internetIdentity, parseCandid, parseModule, restoreReplica, type AssetFile, type JsCanister, type ReplicaCheckpointer } from '@mockic/runtime';
 import { Certifier, startLoopbackServer } from '@mockic/mock-agent';
 import { loadDfxProject, type Project, type ProjectCanister } from './dfx-project.ts';
 import { loadIcpYamlProject } from './icp-yaml-project.ts';
@@ -19,6 +19,7 @@ import { watchProject } from './project-watcher.ts';
 export type Out = { log: (s: string) => void; error: (s: string) => void };
 
 export const SERVE_HELP = `  mockic serve [--port <n>] [--project <dir>] [--state <dir>] [--clean] [--in-memory] [--watch]
+               [--https-outcalls fetch|off]
                [--argument <name>=<hex>] [--argument-file <name>=<path>] [--wasm <name>=<path>]
                [--controller <principal>]...
       The offline dev server: a replica on the wall clock with the IC HTTP interface on 127.0.0.1
@@ -43,6 +44,8 @@ export const SERVE_HELP = `  mockic serve [--port <n>] [--project <dir>] [--stat
         --in-memory              Persist nothing.
         --watch                  Watch the project: a changed Motoko source is recompiled, a rebuilt
                                  Wasm installed, changed asset files served, without a restart.
+        --https-outcalls <fetch|off>  Canisters' HTTPS outcalls are made for real (fetch, the default,
+                                 as dfx's replica does) or refused with SYS_TRANSIENT (off).
         --argument <name>=<hex>  Init argument of canister <name> as hex DIDL bytes (overrides
                                  dfx.json). init_arg / init_arg_file in dfx.json (init_args in
                                  icp.yaml) may hold Candid text such as '(record { owner = principal
@@ -65,6 +68,7 @@ interface ServeFlags {
   wasm: Map<string, string>;
   controllers: Principal[];
   watch: boolean;
+  httpsOutcalls: 'fetch' | 'off';
 }
 
 function parseFlags(args: string[], out: Out): ServeFlags | undefined {
@@ -78,6 +82,7 @@ function parseFlags(args: string[], out: Out): ServeFlags | undefined {
     wasm: new Map(),
     controllers: [],
     watch: false,
+    httpsOutcalls: 'fetch',
   };
   const pair = (flag: string, v: string | undefined): [string, string] | undefined => {
     const at = v?.indexOf('=') ?? -1;
@@ -119,6 +124,14 @@ function parseFlags(args: string[], out: Out): ServeFlags | undefined {
         break;
       case '--watch':
         flags.watch = true;
+        break;
+      case '--https-outcalls':
+        if (v !== 'fetch' && v !== 'off') {
+          out.error(`mockic serve: --https-outcalls expects fetch or off, not ${v}`);
+          return undefined;
+        }
+        flags.httpsOutcalls = v;
+        i++;
         break;
       case '--argument':
       case '--argument-file': {
@@ -189,6 +202,13 @@ export async function serveCommand(args: string[], out: Out, signal: AbortSignal
   } else {
     replica = await Replica.create({ liveTime: true });
   }
+
+  // HTTPS outcalls go out for real, as from dfx's replica (or are refused with --https-outcalls off)
+  replica.httpsOutcalls.setHandler(
+    flags.httpsOutcalls === 'fetch'
+      ? (o) => fetchHttpsOutcall(o)
+      : () => ({ reject: { code: RejectCode.SYS_TRANSIENT, message: 'HTTPS outcalls are off (mockic serve --https-outcalls off)' } }),
+  );
 
   const names = new Map<string, string>();
   if (project) {

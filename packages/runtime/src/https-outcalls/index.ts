@@ -1,4 +1,4 @@
-// HTTPS outcalls (management canister http_request), answered by the test.
+// HTTPS outcalls (management canister http_request), answered by the test or made for real.
 export {
   HttpsOutcallQueue,
   validateHttpRequest,
@@ -27,3 +27,5 @@ export type {
   HttpOutcallHandler,
   HttpsOutcallQueueOptions,
 } from './https-outcall-queue.ts';
+export { fetchHttpsOutcall } from './fetch-https-outcall.ts';
+export type { FetchHttpsOutcallOptions } from './fetch-https-outcall.ts';

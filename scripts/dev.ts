@@ -7,27 +7,16 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { main } from '@mockic/cli';
+import { exampleDir, frontendBundleOptions } from '../examples/offline-dev/test/frontend-bundle.ts';
 
-const exampleDir = fileURLToPath(new URL('../examples/offline-dev/', import.meta.url));
-const frontendDir = join(exampleDir, 'frontend');
 /** The part of esbuild's API used here (esbuild is the example's own dependency: resolved from there). */
 interface Esbuild {
   context(options: Record<string, unknown>): Promise<{ rebuild(): Promise<unknown>; watch(): Promise<void>; dispose(): Promise<void> }>;
 }
 const esbuild = createRequire(join(exampleDir, 'package.json'))('esbuild') as Esbuild;
 
-const bundle = await esbuild.context({
-  entryPoints: [join(frontendDir, 'main.ts')],
-  outfile: join(frontendDir, 'dist', 'main.js'),
-  bundle: true,
-  format: 'esm',
-  platform: 'browser',
-  target: 'es2022',
-  sourcemap: true,
-  logLevel: 'warning',
-});
+const bundle = await esbuild.context({ ...frontendBundleOptions, logLevel: 'warning' });
 await bundle.rebuild();
 await bundle.watch();
 

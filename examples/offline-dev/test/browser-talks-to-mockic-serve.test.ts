@@ -22,9 +22,8 @@ import { build } from 'esbuild';
 import { chromium, type Browser } from 'playwright-core';
 import { compileMotoko } from '@mockic/fixtures';
 import { main } from '@mockic/cli';
+import { exampleDir, frontendBundleOptions, frontendDir } from './frontend-bundle.ts';
 
-const exampleDir = fileURLToPath(new URL('..', import.meta.url));
-const frontendDir = join(exampleDir, 'frontend');
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 
 // tsc over the browser code (esbuild strips types without checking them), in parallel with the rest.
@@ -46,18 +45,9 @@ function buildBackend(): void {
   writeFileSync(join(dir, 'backend.did'), candid);
 }
 
-/** The frontend bundle: frontend/main.ts with @dfinity/agent, one ES module for the browser. */
+/** The frontend bundle: frontend/main.ts with the agent, one ES module for the browser. */
 async function buildFrontend(): Promise<void> {
-  await build({
-    entryPoints: [join(frontendDir, 'main.ts')],
-    outfile: join(frontendDir, 'dist', 'main.js'),
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    sourcemap: true,
-    logLevel: 'error',
-  });
+  await build({ ...frontendBundleOptions, logLevel: 'error' });
 }
 
 interface Serving {

@@ -3,7 +3,6 @@
 // actor class from a dfx.json `init_arg` written as Candid text.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createServer } from 'node:net';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,10 +12,7 @@ import { parseCandid } from '@mockic/runtime';
 import { compileMotoko } from '@mockic/fixtures';
 import { encodeCandidText, CandidValueError } from '../src/candid-value-text.ts';
 import { main } from '../src/cli.ts';
-
-const { Actor, HttpAgent } = (await import(
-  new URL('../../mock-agent/node_modules/@dfinity/agent/lib/esm/index.js', import.meta.url).href
-)) as typeof import('../../mock-agent/node_modules/@dfinity/agent/lib/esm/index.js');
+import { Actor, HttpAgent, freePort } from './support.ts';
 
 const hex = (b: Uint8Array | ArrayBuffer) => Buffer.from(b instanceof Uint8Array ? b : new Uint8Array(b)).toString('hex');
 
@@ -161,16 +157,6 @@ test('errors name the source, the position and what was expected', () => {
 });
 
 // ------------------------------------------------------------------ end to end
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 const MOTOKO = `
 persistent actor class Main(init : { owner : Principal; limit : Nat; tag : ?Text }) {

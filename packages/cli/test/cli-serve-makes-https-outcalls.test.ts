@@ -4,15 +4,11 @@
 // with a message that names the flag.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createServer } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../src/cli.ts';
-
-const { Actor, HttpAgent } = (await import(
-  new URL('../../mock-agent/node_modules/@dfinity/agent/lib/esm/index.js', import.meta.url).href
-)) as typeof import('../../mock-agent/node_modules/@dfinity/agent/lib/esm/index.js');
+import { Actor, HttpAgent, freePort } from './support.ts';
 
 const CLIENT = `
 import Error "mo:core/Error";
@@ -33,16 +29,6 @@ persistent actor {
   };
 };
 `;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function fetchThroughCanister(extra: string[]): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'mockic-outcalls-'));

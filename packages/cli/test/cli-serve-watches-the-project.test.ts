@@ -3,25 +3,11 @@
 // serves the new content — no restart. What serve writes itself does not retrigger it.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createServer } from 'node:net';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../src/cli.ts';
-
-const { Actor, HttpAgent } = (await import(
-  new URL('../../mock-agent/node_modules/@dfinity/agent/lib/esm/index.js', import.meta.url).href
-)) as typeof import('../../mock-agent/node_modules/@dfinity/agent/lib/esm/index.js');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+import { Actor, HttpAgent, freePort } from './support.ts';
 
 async function until(what: string, check: () => boolean, lines: string[]): Promise<void> {
   for (let i = 0; i < 1500 && !check(); i++) await new Promise((r) => setTimeout(r, 20));

@@ -1,32 +1,17 @@
 // `mockic serve` in a dfx project: installs the built counter, prints its id and URL, writes
 // .dfx/local/canister_ids.json, an unchanged @dfinity/agent HttpAgent calls it over HTTP, a restart
 // keeps the count (state in .mockic/state), and --clean starts over. A Motoko canister with no
-// built Wasm is compiled with moc.js; internet_identity without its Wasm becomes the II stand-in.
-// An `assets` canister is served
-// from its source directory by the asset canister stand-in at the URL serve prints.
+// built Wasm is compiled with moc.js; internet_identity without its Wasm becomes the II stand-in;
+// an `assets` canister is served from its source directory by the asset canister stand-in at the
+// URL serve prints.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createServer } from 'node:net';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { motokoFixture, counterIdl } from '@mockic/fixtures';
 import { main } from '../src/cli.ts';
-
-// @dfinity/agent is a dependency of @mockic/mock-agent; the CLI itself does not need it.
-const { Actor, HttpAgent } = (await import(
-  new URL('../../mock-agent/node_modules/@dfinity/agent/lib/esm/index.js', import.meta.url).href
-)) as typeof import('../../mock-agent/node_modules/@dfinity/agent/lib/esm/index.js');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+import { Actor, HttpAgent, freePort } from './support.ts';
 
 interface Running {
   lines: string[];

@@ -1,18 +1,8 @@
 // `mockic serve` answers the IC HTTP interface on 127.0.0.1: /api/v2/status returns CBOR with the root key.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createServer } from 'node:net';
 import { main } from '../src/cli.ts';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from './support.ts';
 
 test('status over HTTP', async () => {
   const port = await freePort();

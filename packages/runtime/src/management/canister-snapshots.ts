@@ -97,6 +97,20 @@ export class CanisterSnapshots {
     return this.list(canisterId).reduce((sum, s) => sum + s.totalSize, 0n);
   }
 
+  /** Every snapshot, in id order (persistence). */
+  all(): CanisterSnapshot[] {
+    return [...this.byId.values()].sort((a, b) => (a.idHex < b.idHex ? -1 : a.idHex > b.idHex ? 1 : 0));
+  }
+
+  /** The next local id of each canister that took snapshots (persistence: ids never repeat). */
+  localIdCounters(): Array<[string, bigint]> {
+    return [...this.nextLocalId].sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  }
+
+  setLocalIdCounter(canisterText: string, next: bigint): void {
+    this.nextLocalId.set(canisterText, next);
+  }
+
   /** Drops every snapshot of a deleted canister. */
   removeAll(canisterId: Principal): void {
     for (const s of this.list(canisterId)) this.byId.delete(s.idHex);

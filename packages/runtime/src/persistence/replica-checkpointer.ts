@@ -15,6 +15,8 @@
 //   checkpoint/wasm/<sha256>.wasm       installed modules, by module hash
 //   checkpoint/canisters/<id>/heap      Wasm heap pages (raw, 4 KiB pages, logical size = file size)
 //   checkpoint/canisters/<id>/stable    stable memory pages (raw, size = file size)
+//   checkpoint/snapshots/<snapshot id>/{heap,stable,chunks/<sha256>}  canister snapshots (written
+//                                       once when taken, removed when deleted; metadata in the manifest)
 //   canisters/                          the live replica's stable memory files (rebuilt on restore)
 import { Principal } from '@dfinity/principal';
 import { Replica, type ReplicaOptions } from '../replica/replica.ts';
@@ -26,6 +28,8 @@ import { canisterModuleOf } from '../replica/canister-module-of.ts';
 import { createVolume, writeFileAtomic, type Volume } from '../state/volume.ts';
 import { CHECKPOINT_PAGE, CheckpointLog, type CheckpointOp, type CheckpointStep } from './checkpoint-log.ts';
 import { toHex as hex, fromHex as unhex } from '../bytes.ts';
+import type { CanisterSnapshot } from '../management/canister-snapshots.ts';
+import { ChunkStore } from '../management/chunk-store.ts';
 
 const DIR = 'checkpoint';
 const MANIFEST = `${DIR}/replica.json`;
@@ -84,12 +88,31 @@ export interface CanisterManifestEntry {
   module?: { hash: string; heapBytes: number; globals: EncodedGlobal[]; stableBytes: number };
 }
 
+/** One canister snapshot in the manifest (its heap, stable memory and chunks are files). */
+export interface SnapshotManifestEntry {
+  id: string;
+  canisterId: string;
+  takenAt: string;
+  canisterVersion: string;
+  moduleHash: string;
+  heapBytes: number;
+  stableBytes: number;
+  globals: EncodedGlobal[];
+  certifiedData: string;
+  globalTimer: string;
+  chunks: Array<{ hash: string; bytes: number }>;
+  totalSize: string;
+}
+
 /** The manifest of a checkpoint. */
 export interface ReplicaManifest {
   version: 1;
   /** Replica time at the checkpoint (nanoseconds). */
   time: string;
   canisters: CanisterManifestEntry[];
+  /** Canister snapshots, and each canister's next snapshot number (absent in older checkpoints). */
+  snapshots?: SnapshotManifestEntry[];
+  snapshotCounters?: Array<[string, string]>;
 }
 
 /** What the checkpointer knows about a canister's persisted state. */
@@ -118,6 +141,8 @@ export class ReplicaCheckpointer {
   private readonly cache: RecordingCompilationCache;
   private readonly log: CheckpointLog;
   private readonly tracked = new Map<string, Tracked>();
+  /** Snapshots whose files are written (snapshots never change once taken). */
+  private readonly persistedSnapshots = new Set<string>();
   private readonly options: ReplicaCheckpointerOptions;
   private lastManifestKey = '';
   private unsubscribe: (() => void) | undefined;
@@ -237,14 +262,59 @@ export class ReplicaCheckpointer {
       this.tracked.delete(key);
       ops.push({ kind: 'remove', path: `${DIR}/canisters/${key}` });
     }
-    const manifestKey = JSON.stringify(entries);
+    const snapshots = this.snapshotOps(ops);
+    const snapshotCounters = this.replica.managementCanister.snapshots.localIdCounters().map(([k, v]) => [k, v.toString()] as [string, string]);
+    const manifestKey = JSON.stringify([entries, snapshots, snapshotCounters]);
     if (ops.length === 0 && manifestKey === this.lastManifestKey) return false;
-    const manifest: ReplicaManifest = { version: 1, time: this.replica.time.toString(), canisters: entries };
+    const manifest: ReplicaManifest = { version: 1, time: this.replica.time.toString(), canisters: entries, snapshots, snapshotCounters };
     this.log.commit({ ops, manifestPath: MANIFEST, manifest: new TextEncoder().encode(JSON.stringify(manifest, null, 1)) }, onStep);
     this.lastManifestKey = manifestKey;
     this.checkpoints++;
     this.options.onCheckpoint?.({ canisters: entries.length, pagesWritten, round: this.replica.round });
     return true;
+  }
+
+  /** Files for snapshots taken since the last checkpoint, removals for deleted ones; the manifest entries. */
+  private snapshotOps(ops: CheckpointOp[]): SnapshotManifestEntry[] {
+    const entries: SnapshotManifestEntry[] = [];
+    const live = new Set<string>();
+    for (const s of this.replica.managementCanister.snapshots.all()) {
+      live.add(s.idHex);
+      const base = `${DIR}/snapshots/${s.idHex}`;
+      const hashHex = hex(s.state.module.hash);
+      const chunks = s.chunkStore.hashes().map((h) => ({ hash: hex(h), data: s.chunkStore.get(h) as Uint8Array }));
+      if (!this.persistedSnapshots.has(s.idHex)) {
+        this.ensureWasm(hashHex, s.canisterId.toText());
+        ops.push(wholeFile(`${base}/heap`, s.state.heap), wholeFile(`${base}/stable`, s.state.stable));
+        for (const c of chunks) ops.push(wholeFile(`${base}/chunks/${c.hash}`, c.data));
+        this.persistedSnapshots.add(s.idHex);
+      }
+      entries.push({
+        id: s.idHex,
+        canisterId: s.canisterId.toText(),
+        takenAt: s.takenAtNanos.toString(),
+        canisterVersion: s.canisterVersion.toString(),
+        moduleHash: hashHex,
+        heapBytes: s.state.heap.length,
+        stableBytes: s.state.stable.length,
+        globals: s.state.globals.map(encodeGlobal),
+        certifiedData: hex(s.state.certifiedData),
+        globalTimer: s.state.globalTimer.toString(),
+        chunks: chunks.map((c) => ({ hash: c.hash, bytes: c.data.length })),
+        totalSize: s.totalSize.toString(),
+      });
+    }
+    for (const id of [...this.persistedSnapshots]) {
+      if (live.has(id)) continue;
+      ops.push({ kind: 'remove', path: `${DIR}/snapshots/${id}` });
+      this.persistedSnapshots.delete(id);
+    }
+    return entries;
+  }
+
+  /** Marks restored snapshots as written. */
+  adoptSnapshots(ids: Iterable<string>): void {
+    for (const id of ids) this.persistedSnapshots.add(id);
   }
 
   /** Records the pages of every commit of `stable` from now on. */
@@ -349,6 +419,10 @@ export async function restoreReplica(options: RestoreReplicaOptions): Promise<Re
       checkpointer.adopt(c);
       restored.push(c.id);
     }
+    const snapshots = replica.managementCanister.snapshots;
+    for (const e of manifest.snapshots ?? []) snapshots.add(restoreSnapshot(volume, cache, e));
+    for (const [canister, next] of manifest.snapshotCounters ?? []) snapshots.setLocalIdCounter(canister, BigInt(next));
+    checkpointer.adoptSnapshots((manifest.snapshots ?? []).map((e) => e.id));
     checkpointer.adoptManifest();
   }
   if (!options.manual) checkpointer.start();
@@ -383,6 +457,50 @@ function restoreCanister(replica: Replica, volume: Volume, cache: CompilationCac
   c.status = e.status;
   c.balance = BigInt(e.balance);
   return c;
+}
+
+function restoreSnapshot(volume: Volume, cache: CompilationCache, e: SnapshotManifestEntry): CanisterSnapshot {
+  const base = `${DIR}/snapshots/${e.id}`;
+  const wasm = volume.readFile(`${DIR}/wasm/${e.moduleHash}.wasm`);
+  const chunkStore = new ChunkStore();
+  for (const c of e.chunks) chunkStore.insert(readSized(volume, `${base}/chunks/${c.hash}`, c.bytes));
+  return {
+    id: unhex(e.id),
+    idHex: e.id,
+    canisterId: Principal.fromText(e.canisterId),
+    takenAtNanos: BigInt(e.takenAt),
+    canisterVersion: BigInt(e.canisterVersion),
+    state: {
+      module: canisterModuleOf(cache.get(wasm), wasm.length),
+      heap: readSized(volume, `${base}/heap`, e.heapBytes),
+      globals: e.globals.map(decodeGlobal),
+      stable: readSized(volume, `${base}/stable`, e.stableBytes),
+      certifiedData: unhex(e.certifiedData),
+      globalTimer: BigInt(e.globalTimer),
+    },
+    chunkStore,
+    totalSize: BigInt(e.totalSize),
+  };
+}
+
+/** A checkpoint op writing `bytes` as a whole file (its non-zero 4 KiB pages; size = bytes.length). */
+function wholeFile(path: string, bytes: Uint8Array): CheckpointOp {
+  // whole pages for the scan (a chunk's length is arbitrary); the log writes only sizeBytes
+  const padded = bytes.length % CHECKPOINT_PAGE === 0 ? bytes : new Uint8Array(Math.ceil(bytes.length / CHECKPOINT_PAGE) * CHECKPOINT_PAGE);
+  if (padded !== bytes) padded.set(bytes);
+  const indices = nonZeroPages(padded, padded.length);
+  return {
+    kind: 'pages',
+    path,
+    fullRewrite: true,
+    sizeBytes: bytes.length,
+    indices,
+    pages: indices.map((p) => {
+      const page = new Uint8Array(CHECKPOINT_PAGE);
+      page.set(bytes.subarray(p * CHECKPOINT_PAGE, Math.min(bytes.length, (p + 1) * CHECKPOINT_PAGE)));
+      return page;
+    }),
+  };
 }
 
 function readSized(volume: Volume, path: string, size: number): Uint8Array {

@@ -1,6 +1,7 @@
 // A persistent replica checkpoints after every round; a new replica restored from the same directory
-// has the same canisters (ids, modules, heaps, stable memory, cycles, settings, timers), an
-// interrupted checkpoint restores a consistent state, and `clean` starts empty.
+// has the same canisters (ids, modules, heaps, stable memory, cycles, settings, timers) and canister
+// snapshots (with their chunk stores; deleted ones stay deleted, ids never repeat), an interrupted
+// checkpoint restores a consistent state, and `clean` starts empty.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdtempSync, rmSync, readFileSync, truncateSync, existsSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { motokoFixture } from '@mockic/fixtures';
 import { restoreReplica, type Replica } from '../../src/index.ts';
+import { alice, ic } from '../management/management-support.ts';
 
 const EMPTY = new Uint8Array(IDL.encode([], []));
 const nat = (bytes: Uint8Array) => IDL.decode([IDL.Nat], bytes)[0] as bigint;
@@ -168,6 +170,43 @@ test('a global timer survives a restart and fires afterwards', async () => {
     first.checkpointer.close();
     const second = await restoreReplica({ stateDirectory: dir });
     assert.is(second.replica.canister(id).globalTimer, timer);
+    second.checkpointer.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('canister snapshots survive a restart: content, chunk store, deletions and the id counter', async () => {
+  const dir = tempDir();
+  try {
+    const first = await restoreReplica({ stateDirectory: dir });
+    const r1 = first.replica;
+    const id = await r1.installCanister({ wasm: motokoFixture('stable-store').wasm, controllers: [alice], sender: alice });
+    const put = (k: string, v: bigint) => new Uint8Array(IDL.encode([IDL.Text, IDL.Nat], [k, v]));
+    await r1.update(id, 'put', put('a', 1n));
+    await r1.update(id, 'writeStable', new Uint8Array(IDL.encode([IDL.Nat64, IDL.Nat64], [70_000n, 11n])));
+    const chunk = Uint8Array.from({ length: 5_000 }, (_, i) => (i * 13 + 1) & 0xff); // not a whole number of pages
+    const [{ hash }] = [await ic(r1, 'upload_chunk', { canister_id: id, chunk }, alice)] as [{ hash: Uint8Array }];
+    const kept = await ic(r1, 'take_canister_snapshot', { canister_id: id, replace_snapshot: [] }, alice);
+    await ic(r1, 'clear_chunk_store', { canister_id: id }, alice);
+    await r1.update(id, 'put', put('a', 2n));
+    const dropped = await ic(r1, 'take_canister_snapshot', { canister_id: id, replace_snapshot: [] }, alice);
+    r1.tick(); // a checkpoint with both snapshots
+    await ic(r1, 'delete_canister_snapshot', { canister_id: id, snapshot_id: dropped.id }, alice);
+    first.checkpointer.close();
+
+    const second = await restoreReplica({ stateDirectory: dir });
+    const r2 = second.replica;
+    const listed = (await ic(r2, 'list_canister_snapshots', { canister_id: id }, alice)) as Array<{ id: Uint8Array; total_size: bigint }>;
+    assert.equal(listed.map((s) => Buffer.from(s.id).toString('hex')), [Buffer.from(kept.id).toString('hex')], 'the deleted snapshot stays deleted');
+    assert.is(listed[0]!.total_size, kept.total_size);
+    await ic(r2, 'load_canister_snapshot', { canister_id: id, snapshot_id: kept.id, sender_canister_version: [] }, alice);
+    assert.equal(IDL.decode([IDL.Opt(IDL.Nat)], await r2.query(id, 'lookup', new Uint8Array(IDL.encode([IDL.Text], ['a']))))[0], [1n]);
+    assert.is(nat64(await r2.query(id, 'readStable', new Uint8Array(IDL.encode([IDL.Nat64], [70_000n])))), 11n);
+    const chunks = (await ic(r2, 'stored_chunks', { canister_id: id }, alice)) as Array<{ hash: Uint8Array }>;
+    assert.equal(chunks.map((c) => Buffer.from(c.hash).toString('hex')), [Buffer.from(hash).toString('hex')], 'the snapshot chunk store came back');
+    const fresh = await ic(r2, 'take_canister_snapshot', { canister_id: id, replace_snapshot: [] }, alice);
+    for (const old of [kept, dropped]) assert.is.not(Buffer.from(fresh.id).toString('hex'), Buffer.from(old.id).toString('hex'), 'snapshot ids never repeat');
     second.checkpointer.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -40,6 +40,22 @@ export class CanisterLog {
     return this.records.map((r) => decoder.decode(r.content));
   }
 
+  /** The index the next record gets (indices never repeat, also across a restart). */
+  get nextIndex(): bigint {
+    return this.nextIdx;
+  }
+
+  /** Replaces the content with persisted records (restore after a restart). */
+  restore(records: readonly CanisterLogRecord[], nextIndex: bigint): void {
+    this.records.length = 0;
+    this.bytes = 0;
+    for (const r of records) {
+      this.records.push({ idx: r.idx, timestampNanos: r.timestampNanos, content: r.content.slice() });
+      this.bytes += r.content.length;
+    }
+    this.nextIdx = nextIndex;
+  }
+
   clear(): void {
     this.records.length = 0;
     this.bytes = 0;

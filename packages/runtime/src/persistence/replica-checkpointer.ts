@@ -2,7 +2,7 @@
 // After every round the ReplicaCheckpointer writes what changed: for each canister the 4 KiB heap
 // pages written since the previous checkpoint (HeapMemory.takeCheckpointPages), the stable memory
 // pages committed since then (tracked at the store's commit), and a manifest with every canister's
-// settings, cycles, version, status, certified data, global timer, module hash and Wasm globals. The
+// settings, cycles, version, status, certified data, global timer, module hash, Wasm globals and log. The
 // Wasm modules themselves are kept by hash (a recording compilation cache sees every module the
 // replica compiles, so no install path needs to be intercepted). All of a round's writes form one
 // atomic checkpoint (CheckpointLog: write-ahead log, then in-place writes), so a crash leaves either
@@ -86,6 +86,8 @@ export interface CanisterManifestEntry {
   certifiedData: string;
   globalTimer: string;
   module?: { hash: string; heapBytes: number; globals: EncodedGlobal[]; stableBytes: number };
+  /** The canister log (fetch_canister_logs): next index and [index, time, hex content] records. */
+  logs?: { next: string; records: Array<[string, string, string]> };
 }
 
 /** One canister snapshot in the manifest (its heap, stable memory and chunks are files). */
@@ -451,6 +453,12 @@ function restoreCanister(replica: Replica, volume: Volume, cache: CompilationCac
       { restoreGlobalTimer: true },
     );
   }
+  if (e.logs) {
+    c.log.restore(
+      e.logs.records.map(([idx, ts, content]) => ({ idx: BigInt(idx), timestampNanos: BigInt(ts), content: unhex(content) })),
+      BigInt(e.logs.next),
+    );
+  }
   c.certifiedData = unhex(e.certifiedData);
   c.globalTimer = BigInt(e.globalTimer);
   c.version = BigInt(e.version);
@@ -523,6 +531,9 @@ function entryOf(c: Canister, module: CanisterManifestEntry['module']): Canister
     globalTimer: c.globalTimer.toString(),
   };
   if (module) entry.module = module;
+  if (c.log.nextIndex > 0n) {
+    entry.logs = { next: c.log.nextIndex.toString(), records: c.log.all().map((r) => [r.idx.toString(), r.timestampNanos.toString(), hex(r.content)]) };
+  }
   return entry;
 }
 

@@ -1,6 +1,7 @@
 // A persistent replica checkpoints after every round; a new replica restored from the same directory
 // has the same canisters (ids, modules, heaps, stable memory, cycles, settings, timers) and canister
-// snapshots (with their chunk stores; deleted ones stay deleted, ids never repeat), an interrupted
+// snapshots (with their chunk stores; deleted ones stay deleted, ids never repeat) and canister logs
+// (fetch_canister_logs, indices continuing), an interrupted
 // checkpoint restores a consistent state, and `clean` starts empty.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -11,7 +12,7 @@ import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { motokoFixture } from '@mockic/fixtures';
 import { restoreReplica, type Replica } from '../../src/index.ts';
-import { alice, ic } from '../management/management-support.ts';
+import { alice, decodeReply, encodeArg, ic, MGMT } from '../management/management-support.ts';
 
 const EMPTY = new Uint8Array(IDL.encode([], []));
 const nat = (bytes: Uint8Array) => IDL.decode([IDL.Nat], bytes)[0] as bigint;
@@ -170,6 +171,38 @@ test('a global timer survives a restart and fires afterwards', async () => {
     first.checkpointer.close();
     const second = await restoreReplica({ stateDirectory: dir });
     assert.is(second.replica.canister(id).globalTimer, timer);
+    second.checkpointer.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+type LogRecords = { canister_log_records: Array<{ idx: bigint; content: Uint8Array }> };
+const logsOf = async (replica: Replica, id: Principal): Promise<LogRecords> =>
+  decodeReply('fetch_canister_logs', await replica.query(MGMT, 'fetch_canister_logs', encodeArg('fetch_canister_logs', { canister_id: id }), { sender: alice })) as LogRecords;
+
+test('canister logs survive a restart, and their indices continue', async () => {
+  const dir = tempDir();
+  try {
+    const first = await restoreReplica({ stateDirectory: dir });
+    const r1 = first.replica;
+    const id = await r1.installCanister({ wasm: motokoFixture('trapping').wasm, controllers: [alice], sender: alice });
+    await r1.update(id, 'setThenTrap', new Uint8Array(IDL.encode([IDL.Nat], [7n]))).catch(() => undefined);
+    const before = await logsOf(r1, id);
+    assert.ok(before.canister_log_records.length > 0);
+    first.checkpointer.close();
+
+    const second = await restoreReplica({ stateDirectory: dir });
+    const r2 = second.replica;
+    const after = await logsOf(r2, id);
+    assert.equal(
+      after.canister_log_records.map((r) => [r.idx, new TextDecoder().decode(r.content)]),
+      before.canister_log_records.map((r) => [r.idx, new TextDecoder().decode(r.content)]),
+    );
+    assert.match(new TextDecoder().decode(after.canister_log_records.at(-1)!.content), 'setThenTrap: refusing 7');
+    await r2.update(id, 'setThenTrap', new Uint8Array(IDL.encode([IDL.Nat], [8n]))).catch(() => undefined);
+    const more = await logsOf(r2, id);
+    assert.is(more.canister_log_records.at(-1)!.idx, before.canister_log_records.at(-1)!.idx + 1n, 'indices continue');
     second.checkpointer.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,10 @@
+import { IDL } from '@dfinity/candid';
+import { Replica } from '../packages/runtime/src/index.ts';
+import { motokoFixture } from '../packages/fixtures/src/index.ts';
+const replica = await Replica.create();
+const id = await replica.installCanister({ wasm: motokoFixture('counter').wasm });
+const arg = new Uint8Array(IDL.encode([], []));
+for (let i = 0; i < 2000; i++) await replica.update(id, 'inc', arg);
+const t0 = performance.now();
+for (let i = 0; i < 30000; i++) await replica.update(id, 'inc', arg);
+console.log(((performance.now() - t0) / 30000 * 1000).toFixed(2), 'µs per update');

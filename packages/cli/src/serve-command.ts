@@ -14,6 +14,7 @@ import { loadDfxProject, type Project, type ProjectCanister } from './dfx-projec
 import { loadIcpYamlProject } from './icp-yaml-project.ts';
 import { encodeCandidText, type EncodeOptions } from './candid-value-text.ts';
 import { buildMotokoCanister } from './motoko-build.ts';
+import { CANDID_UI_PATH, serveCandidUi } from './candid-ui.ts';
 import { watchProject } from './project-watcher.ts';
 
 export type Out = { log: (s: string) => void; error: (s: string) => void };
@@ -32,7 +33,8 @@ export const SERVE_HELP = `  mockic serve [--port <n>] [--project <dir>] [--stat
       files of its "source" directories, read at start), prints each canister's id and URL, and writes
       .dfx/local/canister_ids.json (and dfx's output_env_file) so generated declarations find them.
       Paths outside /api/ are the HTTP gateway: http://127.0.0.1:4943/?canisterId=<id> (or
-      http://<id>.localhost:4943/) serves the canister's http_request answer to a browser.
+      http://<id>.localhost:4943/) serves the canister's http_request answer to a browser, and
+      http://127.0.0.1:4943/_/candid is a Candid UI: every canister's methods, called with Candid text.
       A module that changed since the last run upgrades its canister (Motoko heaps are kept).
       State (modules, heaps, stable memory, settings, cycles, certified data, timers, ids) is
       checkpointed after every round to <project>/.mockic/state and restored on the next start.
@@ -223,7 +225,8 @@ export async function serveCommand(args: string[], out: Out, signal: AbortSignal
   const certifier = Certifier.create(replica);
   let server;
   try {
-    server = await startLoopbackServer({ replica, certifier, port: flags.port, live: true });
+    const idsToNames = () => new Map([...names].map(([name, id]) => [id, name] as [string, string]));
+    server = await startLoopbackServer({ replica, certifier, port: flags.port, live: true, pages: (req) => serveCandidUi(replica, req, idsToNames()) });
   } catch (e) {
     out.error(`mockic serve: cannot listen on 127.0.0.1:${flags.port}: ${e instanceof Error ? e.message : String(e)}`);
     checkpointer?.close();
@@ -234,6 +237,7 @@ export async function serveCommand(args: string[], out: Out, signal: AbortSignal
     const width = Math.max(...[...names.keys()].map((n) => n.length));
     out.log('Canisters:');
     for (const [name, id] of names) out.log(`  ${name.padEnd(width)}  ${id}  ${server.url}/?canisterId=${id}`);
+    out.log(`Candid UI: ${server.url}${CANDID_UI_PATH} (call any canister's methods with Candid text)`);
   }
   if (project) writeCanisterIds(project, names, out);
   const watched = project;

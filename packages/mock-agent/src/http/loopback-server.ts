@@ -25,6 +25,8 @@ export interface LoopbackServerOptions extends IcHttpInterfaceOptions {
   roundAfterCall?: boolean;
   /** Serve canisters' http_request for paths outside /api/ (default true). */
   httpGateway?: boolean;
+  /** Asked first for paths outside /api/ (the dev server's own pages); undefined passes on. */
+  pages?: (req: { method: string; url: string; body: Uint8Array }) => Promise<HttpResult | undefined>;
 }
 
 export interface LoopbackServer {
@@ -66,10 +68,12 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
       return;
     }
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+    const own = options.pages && HttpGateway.handles(path) ? await options.pages({ method, url: req.url ?? '/', body }) : undefined;
     const r: HttpResult =
-      gateway && HttpGateway.handles(path)
+      own ??
+      (gateway && HttpGateway.handles(path)
         ? await gateway.serve({ method: method === 'HEAD' ? 'GET' : method, url: req.url ?? '/', headers: req.headers, body })
-        : iface.dispatch(method === 'HEAD' ? 'GET' : method, path, body, req.headers['content-type']);
+        : iface.dispatch(method === 'HEAD' ? 'GET' : method, path, body, req.headers['content-type']));
     res.writeHead(r.status, statusText(r.status), { ...r.headers, ...CORS_HEADERS, 'content-length': String(r.body.length) });
     res.end(method === 'HEAD' ? undefined : r.body);
     if (roundAfterCall && r.status === 202 && /\/api\/v2\/canister\/[^/]+\/call$/.test(path) && !pendingRound) {

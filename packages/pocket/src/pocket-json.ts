@@ -1,6 +1,7 @@
 // The JSON encodings of PocketIC's REST API (pocket_ic::common::rest): byte strings and principals as
 // standard base64, u64/u128 as plain JSON integers (exact: parsed with the source text, written with
-// JSON.rawJSON, so 10^18 cycles or a nanosecond timestamp survive the round trip), and the
+// JSON.rawJSON — or, on Node 20, which has neither, by a small parser and a placeholder rewrite — so
+// 10^18 cycles or a nanosecond timestamp survive the round trip), and the
 // RejectResponse a failed call carries (reject and error codes by their Rust variant names).
 import { Principal } from '@dfinity/principal';
 import { ErrorCode, RejectCode, UserError, type CallResult } from '@mockic/runtime';
@@ -25,8 +26,18 @@ export function badRequest(message: string): PocketApiError {
 
 type Reviver = (this: unknown, key: string, value: unknown, context?: { source?: string }) => unknown;
 
+// Node 21+ (V8 11.4+) gives revivers the source text and has JSON.rawJSON; on Node 20 the same
+// exactness comes from a small parser and a placeholder rewrite instead.
+let reviverSeesSource = false;
+JSON.parse('1', ((_k, v, context) => {
+  reviverSeesSource = typeof context?.source === 'string';
+  return v;
+}) as Reviver as (key: string, value: unknown) => unknown);
+const rawJson = (JSON as unknown as { rawJSON?: (text: string) => unknown }).rawJSON;
+
 /** JSON.parse keeping integers exact: those beyond 2^53 come back as bigints. */
 export function parsePocketJson(text: string): JsonValue {
+  if (!reviverSeesSource) return parseJsonKeepingIntegers(text);
   const reviver: Reviver = (_key, value, context) => {
     if (typeof value === 'number' && !Number.isSafeInteger(value) && context?.source && /^-?\d+$/.test(context.source)) {
       return BigInt(context.source);
@@ -36,11 +47,85 @@ export function parsePocketJson(text: string): JsonValue {
   return JSON.parse(text, reviver as (key: string, value: unknown) => unknown) as JsonValue;
 }
 
-const rawJson = (JSON as unknown as { rawJSON(text: string): unknown }).rawJSON;
-
 /** JSON.stringify writing bigints as plain integers. */
 export function stringifyPocketJson(value: unknown): string {
+  if (!rawJson) return stringifyWithoutRawJson(value);
   return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? rawJson(v.toString()) : v));
+}
+
+const BIGINT_MARK = '\u0000mockic-bigint:';
+
+/** stringifyPocketJson for engines without JSON.rawJSON: bigints go through a placeholder string. */
+export function stringifyWithoutRawJson(value: unknown): string {
+  const text = JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? `${BIGINT_MARK}${v.toString()}` : v));
+  return text.replace(/"\\u0000mockic-bigint:(-?\d+)"/g, '$1');
+}
+
+/** parsePocketJson for engines whose revivers do not see the source text: a strict JSON parser. */
+export function parseJsonKeepingIntegers(text: string): JsonValue {
+  let at = 0;
+  const fail = (what: string): never => {
+    throw new SyntaxError(`${what} in JSON at position ${at}`);
+  };
+  const ws = () => {
+    while (at < text.length && ' \t\n\r'.includes(text[at] as string)) at++;
+  };
+  const value = (): JsonValue => {
+    ws();
+    const c = text[at];
+    if (c === '{') {
+      at++;
+      const o: { [key: string]: JsonValue } = {};
+      ws();
+      if (text[at] === '}') return at++, o;
+      for (;;) {
+        ws();
+        if (text[at] !== '"') fail('Expected a property name');
+        const k = string();
+        ws();
+        if (text[at++] !== ':') fail("Expected ':'");
+        o[k] = value();
+        ws();
+        const d = text[at++];
+        if (d === '}') return o;
+        if (d !== ',') fail("Expected ',' or '}'");
+      }
+    }
+    if (c === '[') {
+      at++;
+      const a: JsonValue[] = [];
+      ws();
+      if (text[at] === ']') return at++, a;
+      for (;;) {
+        a.push(value());
+        ws();
+        const d = text[at++];
+        if (d === ']') return a;
+        if (d !== ',') fail("Expected ',' or ']'");
+      }
+    }
+    if (c === '"') return string();
+    for (const [word, v] of [['true', true], ['false', false], ['null', null]] as const) {
+      if (text.startsWith(word, at)) return (at += word.length), v;
+    }
+    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(at, at + 400));
+    if (!m) return fail('Unexpected token');
+    at += m[0].length;
+    const n = Number(m[0]);
+    return !m[2] && !m[3] && !Number.isSafeInteger(n) ? BigInt(m[0]) : n;
+  };
+  const string = (): string => {
+    const start = at;
+    at++;
+    while (at < text.length && text[at] !== '"') at += text[at] === '\\' ? 2 : 1;
+    if (at >= text.length) fail('Unterminated string');
+    at++;
+    return JSON.parse(text.slice(start, at)) as string;
+  };
+  const v = value();
+  ws();
+  if (at !== text.length) fail('Unexpected data after the JSON value');
+  return v;
 }
 
 // ------------------------------------------------------------------ field readers

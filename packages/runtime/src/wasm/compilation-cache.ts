@@ -11,6 +11,10 @@ import { DEFAULT_MODULE_LIMITS, validateCanisterModule, type ModuleLimits } from
 import { WasmDecodeError } from './wasm-reader.ts';
 import { toHex as hex } from '../bytes.ts';
 
+
+/** `(module (memory 0) (memory 0))`: valid only where the engine has multi-memory. */
+const MULTI_MEMORY_PROBE = Uint8Array.of(0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 5, 5, 2, 0, 0, 0, 0);
+
 export interface CompiledCanisterModule {
   /** SHA-256 of the module as installed (possibly gzip-compressed): the canister's module_hash. */
   hash: Uint8Array;
@@ -72,8 +76,16 @@ export function compileCanisterModule(
   try {
     module = new WebAssembly.Module(instrumented.bytes);
   } catch (e) {
-    // The input validated, so this is a bug in the instrumentation; say so.
     const msg = e instanceof Error ? e.message : String(e);
+    // The instrumented module adds memories of its own (dirty map, undo log): an engine without
+    // multi-memory (Node 20) cannot run any canister, and is told so.
+    if (!WebAssembly.validate(MULTI_MEMORY_PROBE)) {
+      throw new Error(
+        `mockic needs WebAssembly multi-memory, which this JavaScript engine lacks (${msg}): run it on Node.js 24 or later ` +
+          '(its workspace brings one as the `node` devDependency, in node_modules/.bin).',
+      );
+    }
+    // The input validated, so this is a bug in the instrumentation; say so.
     throw new Error(`mockic: the instrumented module failed to compile (instrumentation bug): ${msg}`);
   }
   return { hash, info, instrumented, module };

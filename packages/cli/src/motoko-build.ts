@@ -1,10 +1,11 @@
-// `dfx build` for Motoko canisters, without dfx: when a project's Motoko canister has no built Wasm,
+// `dfx build` for Motoko canisters, without dfx: when a project's Motoko canister has no built Wasm
+// (or its .mo sources are newer than the one dfx built),
 // `mockic serve` compiles its `main` with moc.js (the `motoko` npm package, an optional dependency)
 // — the project's .mo files, the `core` library moc.js bundles, and mops packages found under .mops/
 // — and keeps the module and its Candid in <project>/.mockic/build, keyed by a hash of every input,
 // so a restart with unchanged sources compiles nothing.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative, sep } from 'node:path';
 
@@ -60,6 +61,18 @@ function motokoFiles(dir: string, root: string, out: Array<[string, string]>, sk
       out.push([relative(root, path).split(sep).join('/'), readFileSync(path, 'utf8')]);
     }
   }
+}
+
+/** The modification time (ms) of the newest project .mo file (0 when there is none). */
+export function newestMotokoSource(root: string, dir = root): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) {
+      if (!SKIP_DIRS.has(e.name)) newest = Math.max(newest, newestMotokoSource(root, path));
+    } else if (e.isFile() && e.name.endsWith('.mo')) newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
 }
 
 /** mops packages: `.mops/<name>@<version>/src` for each dependency in mops.toml (name → directory). */

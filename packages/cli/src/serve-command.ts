@@ -5,7 +5,7 @@
 // (checkpointed after every round) so a restart continues where the last run stopped.
 import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { Principal } from '@dfinity/principal';
 import { RejectCode, Replica, UserError, assetCanister, fetchHttpsOutcall, internetIdentity, parseCandid, parseModule, restoreReplica, type AssetFile, type JsCanister, type ReplicaCheckpointer } from '@mockic/runtime';
@@ -13,7 +13,7 @@ import { Certifier, startLoopbackServer } from '@mockic/mock-agent';
 import { loadDfxProject, type Project, type ProjectCanister } from './dfx-project.ts';
 import { loadIcpYamlProject } from './icp-yaml-project.ts';
 import { encodeCandidText, type EncodeOptions } from './candid-value-text.ts';
-import { buildMotokoCanister } from './motoko-build.ts';
+import { buildMotokoCanister, newestMotokoSource } from './motoko-build.ts';
 import { CANDID_UI_PATH, serveCandidUi } from './candid-ui.ts';
 import { watchProject } from './project-watcher.ts';
 
@@ -282,8 +282,13 @@ async function installProject(
       continue;
     }
     let wasmPath = flags.wasm.get(c.name) ?? c.wasmCandidates.find((p) => existsSync(p));
-    if (!wasmPath && c.motokoMain && existsSync(join(project.root, c.motokoMain))) {
-      // no `dfx build` output: compile the Motoko source with moc.js
+    const hasSource = c.motokoMain !== undefined && existsSync(join(project.root, c.motokoMain));
+    if (wasmPath && hasSource && !flags.wasm.has(c.name) && newestMotokoSource(project.root) > statSync(wasmPath).mtimeMs) {
+      out.log(`${step}: the Motoko sources are newer than ${relative(project.root, wasmPath)}: compiling them instead`);
+      wasmPath = undefined;
+    }
+    if (!wasmPath && hasSource && c.motokoMain) {
+      // no (current) `dfx build` output: compile the Motoko source with moc.js
       try {
         const built = buildMotokoCanister(project.root, c.name, c.motokoMain);
         if (built) {

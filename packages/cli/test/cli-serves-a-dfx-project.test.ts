@@ -6,7 +6,7 @@
 // URL serve prints.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { motokoFixture, counterIdl } from '@mockic/fixtures';
@@ -197,6 +197,28 @@ test('a Motoko canister without built Wasm is compiled with moc.js (imports reso
       assert.is(await (await counter(second.url, id)).get(), 5n);
     } finally {
       await second.stop();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a dfx-built Wasm older than the Motoko sources is not used: the sources are compiled', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mockic-serve-stale-'));
+  try {
+    writeFileSync(join(dir, 'dfx.json'), JSON.stringify({ canisters: { counter: { type: 'motoko', main: 'main.mo' } } }));
+    mkdirSync(join(dir, '.dfx', 'local', 'canisters', 'counter'), { recursive: true });
+    const built = join(dir, '.dfx', 'local', 'canisters', 'counter', 'counter.wasm');
+    writeFileSync(built, motokoFixture('counter').wasm); // increments by 1
+    writeFileSync(join(dir, 'main.mo'), 'persistent actor {\n  var n : Nat = 0;\n  public func inc() : async Nat { n += 10; n };\n  public query func get() : async Nat { n };\n};\n');
+    utimesSync(built, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+    const running = await serve(['--project', dir, '--in-memory']);
+    try {
+      assert.ok(running.lines.some((l) => l.includes('sources are newer than .dfx/local/canisters/counter/counter.wasm')), running.lines.join('\n'));
+      const id = (JSON.parse(readFileSync(join(dir, '.dfx', 'local', 'canister_ids.json'), 'utf8')) as Record<string, { local: string }>)['counter']!.local;
+      assert.is(await (await counter(running.url, id)).inc(), 10n, 'the edited source runs, not the stale build');
+    } finally {
+      assert.is(await running.stop(), 0);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -3,12 +3,13 @@
 // signature; every other sender must be the self-authenticating principal of `sender_pubkey`
 // (SHA-224 of the DER key ‖ 0x02), and `sender_sig` must verify over `\x0Aic-request` ‖ request id
 // with the key the delegation chain ends in. Supported keys: Ed25519, ECDSA P-256 and secp256k1
-// (DER SubjectPublicKeyInfo, raw r‖s signatures over SHA-256), and WebAuthn (COSE EC2 P-256 keys
-// wrapped in DER, CBOR signatures whose clientDataJSON challenge is the signed message), and canister
+// (DER SubjectPublicKeyInfo, raw r‖s signatures over SHA-256), and WebAuthn (COSE EC2 P-256 and RSA
+// RS256 keys wrapped in DER, CBOR signatures whose clientDataJSON challenge is the signed message), and canister
 // signatures (Internet Identity's delegations; checked against the replica's root key). Delegations
 // are signed over `\x1Aic-request-auth-delegation` ‖ hash_of_map(delegation), must not be expired
 // at replica time, and their `targets` narrow the canisters the request may reach. Error texts
 // follow the replica's RequestValidationError display (rs/validator/src/ingress_validation.rs).
+import { createPublicKey, verify as rsaVerify } from 'node:crypto';
 import { Principal } from '@dfinity/principal';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { p256 } from '@noble/curves/nist.js';
@@ -140,6 +141,7 @@ type ParsedKey =
   | { kind: 'ed25519'; key: Uint8Array }
   | { kind: 'p256' | 'secp256k1'; key: Uint8Array }
   | { kind: 'webauthn-p256'; key: Uint8Array }
+  | { kind: 'webauthn-rsa'; n: Uint8Array; e: Uint8Array }
   | { kind: 'canister-signature'; key: Uint8Array }
   | { kind: 'unsupported'; reason: string };
 
@@ -166,7 +168,8 @@ export function verifySignature(derKey: Uint8Array, sig: Uint8Array, message: Ui
         ? undefined
         : basicSigError('EcdsaSecp256k1', derKey, sig);
     case 'webauthn-p256':
-      return verifyWebAuthn(key.key, sig, message);
+    case 'webauthn-rsa':
+      return verifyWebAuthn(key, sig, message);
     case 'canister-signature': {
       if (!context.rootKeyDer) return 'Invalid canister signature: no root key to verify the certificate against';
       const error = verifyCanisterSignature(derKey, key.key, sig, message, context.rootKeyDer);
@@ -249,7 +252,16 @@ function coseKey(raw: Uint8Array): ParsedKey {
   if (!(cose instanceof Map)) return { kind: 'unsupported', reason: 'COSE key is not a CBOR map' };
   const get = (k: number): CborValue => cose.get(k) ?? cose.get(BigInt(k));
   const kty = Number(get(1));
-  if (kty === 3) return { kind: 'unsupported', reason: 'RSA COSE keys are not supported by mockic' };
+  if (kty === 3) {
+    // RSA (Windows Hello and some security keys): RS256, n and e as big-endian bytes
+    const n = get(-1);
+    const e = get(-2);
+    const alg = Number(get(3));
+    if (!(n instanceof Uint8Array) || !(e instanceof Uint8Array) || alg !== -257) {
+      return { kind: 'unsupported', reason: 'unsupported COSE RSA key (expected RS256 with n and e)' };
+    }
+    return { kind: 'webauthn-rsa', n, e };
+  }
   const x = get(-2);
   const y = get(-3);
   if (kty !== 2 || Number(get(-1)) !== 1 || !(x instanceof Uint8Array) || !(y instanceof Uint8Array)) {
@@ -259,7 +271,7 @@ function coseKey(raw: Uint8Array): ParsedKey {
 }
 
 /** A WebAuthn signature: CBOR {authenticator_data, client_data_json, signature}; challenge = message. */
-function verifyWebAuthn(key: Uint8Array, sig: Uint8Array, message: Uint8Array): string | undefined {
+function verifyWebAuthn(key: Extract<ParsedKey, { kind: 'webauthn-p256' | 'webauthn-rsa' }>, sig: Uint8Array, message: Uint8Array): string | undefined {
   let decoded: CborValue;
   try {
     decoded = cborDecode(sig);
@@ -291,8 +303,12 @@ function verifyWebAuthn(key: Uint8Array, sig: Uint8Array, message: Uint8Array): 
     return `Challenge in ClientDataJSON does not match the signed message: expected ${expected}, got ${challenge}`;
   }
   const signed = concatBytes(authData, sha256(clientData));
-  const ok = safeVerify(() => p256.verify(signature, signed, key, { lowS: false, format: 'der' }));
-  return ok ? undefined : `Verifying signature failed. signature: ${toHex(signature)}; message: ${toHex(signed)}; public key: ${toHex(key)}`;
+  const ok =
+    key.kind === 'webauthn-p256'
+      ? safeVerify(() => p256.verify(signature, signed, key.key, { lowS: false, format: 'der' }))
+      : safeVerify(() => rsaVerify('sha256', signed, createPublicKey({ key: { kty: 'RSA', n: base64url(key.n), e: base64url(key.e) }, format: 'jwk' }), signature));
+  const keyBytes = key.kind === 'webauthn-p256' ? key.key : concatBytes(key.n, key.e);
+  return ok ? undefined : `Verifying signature failed. signature: ${toHex(signature)}; message: ${toHex(signed)}; public key: ${toHex(keyBytes)}`;
 }
 
 function base64url(b: Uint8Array): string {

@@ -4,11 +4,7 @@
 // as readable errors on the page.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { main } from '../src/cli.ts';
-import { freePort } from './support.ts';
+import { serveProject } from './support.ts';
 
 const SOURCE = `
 import Runtime "mo:core/Runtime";
@@ -21,18 +17,11 @@ persistent actor {
 `;
 
 test('list, methods, calls with Candid text, errors', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'mockic-candid-ui-'));
-  const controller = new AbortController();
-  const lines: string[] = [];
+  const served = await serveProject({ 'dfx.json': JSON.stringify({ canisters: { adder: { type: 'motoko', main: 'adder.mo' } } }), 'adder.mo': SOURCE }, [], 'Candid UI:');
   try {
-    writeFileSync(join(dir, 'dfx.json'), JSON.stringify({ canisters: { adder: { type: 'motoko', main: 'adder.mo' } } }));
-    writeFileSync(join(dir, 'adder.mo'), SOURCE);
-    const port = await freePort();
-    const running = main(['serve', '--project', dir, '--port', String(port), '--in-memory'], { log: (s) => lines.push(s), error: (s) => lines.push(s) }, controller.signal);
-    for (let i = 0; i < 1500 && !lines.some((l) => l.startsWith('Candid UI:')); i++) await new Promise((r) => setTimeout(r, 20));
-    const base = `http://127.0.0.1:${port}/_/candid`;
-    assert.ok(lines.some((l) => l.includes(base)), lines.join('\n'));
-    const id = (JSON.parse(readFileSync(join(dir, '.dfx', 'local', 'canister_ids.json'), 'utf8')) as Record<string, { local: string }>)['adder']!.local;
+    const base = `${served.url}/_/candid`;
+    assert.ok(served.lines.some((l) => l.includes(base)), served.lines.join('\n'));
+    const id = served.ids()['adder']!;
 
     const list = await (await fetch(base)).text();
     assert.match(list, `?id=${id}`);
@@ -53,11 +42,8 @@ test('list, methods, calls with Candid text, errors', async () => {
     const trapped = await post('boom', '()');
     assert.match(trapped, '<pre class="error" id="result-boom">IC0503');
     assert.match(trapped, 'boom!');
-    controller.abort();
-    assert.is(await running, 0);
   } finally {
-    controller.abort();
-    rmSync(dir, { recursive: true, force: true });
+    assert.is(await served.stop(), 0);
   }
 });
 

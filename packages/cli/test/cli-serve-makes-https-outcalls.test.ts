@@ -4,11 +4,7 @@
 // with a message that names the flag.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { main } from '../src/cli.ts';
-import { Actor, HttpAgent, freePort } from './support.ts';
+import { Actor, HttpAgent, serveProject } from './support.ts';
 
 const CLIENT = `
 import Error "mo:core/Error";
@@ -31,25 +27,13 @@ persistent actor {
 `;
 
 async function fetchThroughCanister(extra: string[]): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'mockic-outcalls-'));
-  const controller = new AbortController();
-  const lines: string[] = [];
+  const served = await serveProject({ 'dfx.json': JSON.stringify({ canisters: { client: { type: 'motoko', main: 'client.mo' } } }), 'client.mo': CLIENT }, extra);
   try {
-    writeFileSync(join(dir, 'dfx.json'), JSON.stringify({ canisters: { client: { type: 'motoko', main: 'client.mo' } } }));
-    writeFileSync(join(dir, 'client.mo'), CLIENT);
-    const port = await freePort();
-    const running = main(['serve', '--project', dir, '--port', String(port), '--in-memory', ...extra], { log: (s) => lines.push(s), error: (s) => lines.push(s) }, controller.signal);
-    for (let i = 0; i < 1500 && !lines.some((l) => l.includes('listening')); i++) await new Promise((r) => setTimeout(r, 20));
-    const id = (JSON.parse(readFileSync(join(dir, '.dfx', 'local', 'canister_ids.json'), 'utf8')) as Record<string, { local: string }>)['client']!.local;
-    const agent = await HttpAgent.create({ host: `http://127.0.0.1:${port}`, shouldFetchRootKey: true, retryTimes: 0 });
-    const client = Actor.createActor(({ IDL }) => IDL.Service({ fetch: IDL.Func([IDL.Text], [IDL.Text], []) }), { agent, canisterId: id });
-    const answer = (await client['fetch']!('https://127.0.0.1:1/price')) as string;
-    controller.abort();
-    assert.is(await running, 0);
-    return answer;
+    const agent = await HttpAgent.create({ host: served.url, shouldFetchRootKey: true, retryTimes: 0 });
+    const client = Actor.createActor(({ IDL }) => IDL.Service({ fetch: IDL.Func([IDL.Text], [IDL.Text], []) }), { agent, canisterId: served.ids()['client']! });
+    return (await client['fetch']!('https://127.0.0.1:1/price')) as string;
   } finally {
-    controller.abort();
-    rmSync(dir, { recursive: true, force: true });
+    assert.is(await served.stop(), 0);
   }
 }
 

@@ -3,11 +3,9 @@
 // serves the new content — no restart. What serve writes itself does not retrigger it.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { main } from '../src/cli.ts';
-import { Actor, HttpAgent, freePort } from './support.ts';
+import { Actor, HttpAgent, serveProject } from './support.ts';
 
 async function until(what: string, check: () => boolean, lines: string[]): Promise<void> {
   for (let i = 0; i < 1500 && !check(); i++) await new Promise((r) => setTimeout(r, 20));
@@ -18,20 +16,19 @@ const V1 = 'persistent actor {\n  var n : Nat = 0;\n  public func inc() : async 
 const V2 = 'persistent actor {\n  var n : Nat = 0;\n  public func inc() : async Nat { n += 1; n };\n  public query func doubled() : async Nat { 2 * n };\n};\n';
 
 test('a changed Motoko source upgrades its canister; a changed asset is served; no restart', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'mockic-watch-'));
-  const port = await freePort();
-  const lines: string[] = [];
-  const controller = new AbortController();
+  const served = await serveProject(
+    {
+      'dfx.json': JSON.stringify({ canisters: { backend: { type: 'motoko', main: 'main.mo' }, web: { type: 'assets', source: ['www'] } } }),
+      'main.mo': V1,
+      'www/index.html': 'v1',
+    },
+    ['--watch'],
+    'Watching the project',
+  );
+  const { dir, lines, url } = served;
   try {
-    writeFileSync(join(dir, 'dfx.json'), JSON.stringify({ canisters: { backend: { type: 'motoko', main: 'main.mo' }, web: { type: 'assets', source: ['www'] } } }));
-    writeFileSync(join(dir, 'main.mo'), V1);
-    mkdirSync(join(dir, 'www'));
-    writeFileSync(join(dir, 'www', 'index.html'), 'v1');
-    const running = main(['serve', '--project', dir, '--port', String(port), '--in-memory', '--watch'], { log: (s) => lines.push(s), error: (s) => lines.push(`ERROR ${s}`) }, controller.signal);
-    await until('serve starts watching', () => lines.some((l) => l.startsWith('Watching the project')), lines);
-    const url = `http://127.0.0.1:${port}`;
-    const ids = JSON.parse(readFileSync(join(dir, '.dfx', 'local', 'canister_ids.json'), 'utf8')) as Record<string, { local: string }>;
-    const [backend, web] = [ids['backend']!.local, ids['web']!.local];
+    assert.ok(lines.some((l) => l.startsWith('Watching the project')), lines.join('\n'));
+    const { backend, web } = served.ids() as { backend: string; web: string };
     const agent = await HttpAgent.create({ host: url, shouldFetchRootKey: true, retryTimes: 0 });
     const v1 = Actor.createActor(({ IDL }) => IDL.Service({ inc: IDL.Func([], [IDL.Nat], []) }), { agent, canisterId: backend });
     assert.is(await v1['inc']!(), 1n);
@@ -54,11 +51,8 @@ test('a changed Motoko source upgrades its canister; a changed asset is served; 
     assert.is(lines.filter((l) => l.startsWith('Changed:')).length, settled, 'no reinstall loop');
     assert.ok(settled - changesBefore >= 2);
     assert.not.ok(lines.some((l) => l.startsWith('ERROR')), lines.join('\n'));
-    controller.abort();
-    assert.is(await running, 0);
   } finally {
-    controller.abort();
-    rmSync(dir, { recursive: true, force: true });
+    assert.is(await served.stop(), 0);
   }
 });
 

@@ -1367,6 +1367,30 @@ class FunctionBodyInstrumenter {
     return count;
   }
 
+  /** `if (dropped) init(empty) else init(segment)`: a dropped passive segment reads as empty. */
+  private unlessDropped(flag: number, init: (segment: number) => void, empty: number, segment: number): void {
+    const seg = this.seg;
+    seg.u8(0x23);
+    seg.u32(flag);
+    seg.u8(0x04);
+    seg.u8(0x40);
+    init(empty);
+    seg.u8(0x05);
+    init(segment);
+    seg.u8(0x0b);
+  }
+
+  /** data.drop / elem.drop of segment x (immediate at the cursor): sets its drop flag instead (rollback-safe). */
+  private drop(flags: Int32Array, at: number, c: BulkContext): void {
+    const x = c.readU32();
+    const flag = x < flags.length ? (flags[x] as number) : -1;
+    if (flag < 0) return;
+    c.flushRaw(at);
+    this.seg.bytes(Uint8Array.of(0x41, 1, 0x24));
+    this.seg.u32(flag);
+    c.setRaw(c.pos());
+  }
+
   /** Rewrites a 0xFC bulk memory / table instruction (sub-opcode 8..17) starting at `at`. */
   bulk(sub: number, at: number, c: BulkContext): void {
     const m = this.m;
@@ -1401,31 +1425,14 @@ class FunctionBodyInstrumenter {
           seg.u32(seg2);
           seg.u8(0);
         };
-        if (flag >= 0) {
-          seg.u8(0x23);
-          seg.u32(flag);
-          seg.u8(0x04);
-          seg.u8(0x40);
-          init(m.emptyData);
-          seg.u8(0x05);
-          init(x);
-          seg.u8(0x0b);
-        } else init(x);
+        if (flag >= 0) this.unlessDropped(flag, init, m.emptyData, x);
+        else init(x);
         c.setRaw(c.pos());
         return;
       }
-      case 9: {
-        // data.drop x
-        const x = c.readU32();
-        const flag = x < m.dataFlag.length ? (m.dataFlag[x] as number) : -1;
-        if (flag >= 0) {
-          c.flushRaw(at);
-          seg.bytes(Uint8Array.of(0x41, 1, 0x24));
-          seg.u32(flag);
-          c.setRaw(c.pos());
-        }
+      case 9: // data.drop x
+        this.drop(m.dataFlag, at, c);
         return;
-      }
       case 10:
       case 11: {
         // memory.copy dst src: [d, s, n]; memory.fill mem: [d, val:i32, n]
@@ -1477,32 +1484,16 @@ class FunctionBodyInstrumenter {
             seg.u32(e);
             seg.u32(t);
           };
-          seg.u8(0x23);
-          seg.u32(flag);
-          seg.u8(0x04);
-          seg.u8(0x40);
-          init(empty);
-          seg.u8(0x05);
-          init(x);
-          seg.u8(0x0b);
+          this.unlessDropped(flag, init, empty, x);
           c.setRaw(c.pos());
         } else {
           c.setRaw(at);
         }
         return;
       }
-      case 13: {
-        // elem.drop x
-        const x = c.readU32();
-        const flag = x < m.elemFlag.length ? (m.elemFlag[x] as number) : -1;
-        if (flag >= 0) {
-          c.flushRaw(at);
-          seg.bytes(Uint8Array.of(0x41, 1, 0x24));
-          seg.u32(flag);
-          c.setRaw(c.pos());
-        }
+      case 13: // elem.drop x
+        this.drop(m.elemFlag, at, c);
         return;
-      }
       case 14: {
         // table.copy dst src: [d, s, n]
         c.flushRaw(at);

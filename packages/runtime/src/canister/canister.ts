@@ -116,6 +116,17 @@ export interface QueryStats {
 
 const EMPTY = new Uint8Array(0);
 
+/** A canister's execution state, copied out (canister snapshots) or put back (snapshot load, restore). */
+export interface ExecutionStateCopy {
+  module: CanisterModule;
+  /** The heap bytes (its logical size). */
+  heap: Uint8Array;
+  globals: ReadonlyArray<number | bigint>;
+  stable: Uint8Array;
+  certifiedData: Uint8Array;
+  globalTimer: bigint;
+}
+
 export class Canister {
   readonly id: Principal;
   readonly idText: string;
@@ -909,16 +920,7 @@ export class Canister {
    * size), mutable globals, stable memory, certified data and global timer. Undefined when empty.
    * The copies are independent of the canister: later writes do not reach them.
    */
-  captureExecutionState():
-    | {
-        module: CanisterModule;
-        heap: Uint8Array;
-        globals: Array<number | bigint>;
-        stable: Uint8Array;
-        certifiedData: Uint8Array;
-        globalTimer: bigint;
-      }
-    | undefined {
+  captureExecutionState(): ExecutionStateCopy | undefined {
     const module = this.module;
     const instance = this.instance;
     if (!module || !(instance instanceof CanisterInstance)) return undefined; // JS-defined canisters have no snapshots
@@ -943,14 +945,7 @@ export class Canister {
    * cannot be instantiated; the canister is then unchanged. Does not touch the canister version.
    */
   restoreExecutionState(
-    state: {
-      module: CanisterModule;
-      heap: Uint8Array;
-      globals: ReadonlyArray<number | bigint>;
-      stable: Uint8Array;
-      certifiedData: Uint8Array;
-      globalTimer: bigint;
-    },
+    state: ExecutionStateCopy,
     options: { restoreGlobalTimer?: boolean } = {},
   ): void {
     const WASM_PAGE = 65536;

@@ -3,22 +3,14 @@
 // per canister. Snapshot ids are as on the replica: the 8-byte big-endian local id (a per-canister
 // counter) followed by the canister id's bytes; errors print them in hex.
 import type { Principal } from '@dfinity/principal';
-import type { CanisterModule } from '../canister/canister-module.ts';
+import type { ExecutionStateCopy } from '../canister/canister.ts';
 import type { ChunkStore } from './chunk-store.ts';
 import { toHex } from './chunk-store.ts';
 
 /** Snapshots a canister may hold (the replica's max_number_of_snapshots_per_canister). */
 export const MAX_SNAPSHOTS_PER_CANISTER = 10;
 
-/** What Canister.captureExecutionState returns and restoreExecutionState takes. */
-export interface ExecutionStateCopy {
-  module: CanisterModule;
-  heap: Uint8Array;
-  globals: Array<number | bigint>;
-  stable: Uint8Array;
-  certifiedData: Uint8Array;
-  globalTimer: bigint;
-}
+export type { ExecutionStateCopy };
 
 export interface CanisterSnapshot {
   id: Uint8Array;

@@ -13,7 +13,7 @@ import type { Replica, ManagementRequestHandler } from '../replica/replica.ts';
 import { DEFAULT_CANISTER_CYCLES } from '../replica/replica.ts';
 import type { CallOrigin, CallResult, CanisterRequest } from '../scheduler/messages.ts';
 import { CanisterHistory, changeOrigin, type ChangeDetails } from './canister-history.ts';
-import { CanisterSnapshots, snapshotSize, type CanisterSnapshot, type ExecutionStateCopy } from './canister-snapshots.ts';
+import { CanisterSnapshots, snapshotSize, type CanisterSnapshot } from './canister-snapshots.ts';
 import { ChunkStore, ChunkStoreError, toHex } from './chunk-store.ts';
 import { DeterministicRandom } from './deterministic-random.ts';
 import * as C from './management-candid.ts';
@@ -460,7 +460,7 @@ export class ManagementCanister implements ManagementRequestHandler {
         else if (this.snapshots.count(c.id) >= this.snapshots.limitPerCanister) {
           throw errors.snapshotLimit(c.idText, this.snapshots.limitPerCanister);
         }
-        const state = c.captureExecutionState() as ExecutionStateCopy | undefined;
+        const state = c.captureExecutionState();
         if (!state) throw errors.snapshotOfEmptyCanister(c.idText);
         if (replace) this.snapshots.remove(replace);
         const chunkStore = this.chunkStore(c.id).clone();

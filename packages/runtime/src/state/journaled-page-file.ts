@@ -10,7 +10,7 @@
 // header checksum); content page i lives at byte (i + 1) * 4096. The logical size lives in the header,
 // not in the file length: content pages never written read as zero, even past the end of the file.
 import { createHash } from 'node:crypto';
-import { type Volume, type FileDescriptor, volumeDirname } from './volume.ts';
+import { type Volume, type FileDescriptor, volumeDirname, writeFileAtomic } from './volume.ts';
 import { equalBytes } from '../bytes.ts';
 
 /** Bytes per page of a page file (the OS page size of the real replica's page maps). */
@@ -263,16 +263,7 @@ function createEmpty(volume: Volume, path: string): void {
   // Created whole under a temporary name and renamed, so a data file always has a valid header.
   const page = new Uint8Array(PAGE_SIZE);
   page.set(encodeHeader({ sizePages: 0, sequence: 0, tag: 0n }));
-  const tmp = `${path}.tmp`;
-  const fd = volume.open(tmp, 'truncate');
-  try {
-    volume.writeAt(fd, page, 0);
-    volume.fsync(fd);
-  } finally {
-    volume.close(fd);
-  }
-  volume.rename(tmp, path);
-  volume.fsyncDirectory(volumeDirname(path));
+  writeFileAtomic(volume, path, page);
 }
 
 function encodeJournal(

@@ -273,6 +273,7 @@ async function installProject(
   const dfxIds = project.kind === 'dfx' ? readJson<Record<string, Record<string, string>>>(canisterIdsPath(project)) : undefined;
   const controllers = [Principal.anonymous(), ...flags.controllers];
   const total = project.canisters.length;
+  let newestSource: number | undefined; // the .mo tree is scanned once per pass, and only if a built Wasm competes
   out.log(`Project: ${relative(process.cwd(), project.manifest) || project.manifest} (${total} canister${total === 1 ? '' : 's'})`);
   for (const [k, c] of project.canisters.entries()) {
     const step = `[${k + 1}/${total}] ${c.name}`;
@@ -283,7 +284,7 @@ async function installProject(
     }
     let wasmPath = flags.wasm.get(c.name) ?? c.wasmCandidates.find((p) => existsSync(p));
     const hasSource = c.motokoMain !== undefined && existsSync(join(project.root, c.motokoMain));
-    if (wasmPath && hasSource && !flags.wasm.has(c.name) && newestMotokoSource(project.root) > statSync(wasmPath).mtimeMs) {
+    if (wasmPath && hasSource && !flags.wasm.has(c.name) && (newestSource ??= newestMotokoSource(project.root)) > statSync(wasmPath).mtimeMs) {
       out.log(`${step}: the Motoko sources are newer than ${relative(project.root, wasmPath)}: compiling them instead`);
       wasmPath = undefined;
     }

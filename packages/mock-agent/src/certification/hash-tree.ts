@@ -144,6 +144,17 @@ function findLabel(label: Uint8Array, t: HashTree): LabelResult {
   }
 }
 
+/** The subtree at `path` (labels all found), or undefined. */
+export function lookupSubtree(path: readonly Label[], t: HashTree): HashTree | undefined {
+  let node = t;
+  for (const label of path) {
+    const r = findLabel(labelBytes(label), node);
+    if (r.status !== 'found') return undefined;
+    node = r.tree;
+  }
+  return node;
+}
+
 /** The spec's lookup_path: the value at `path`, or whether the tree proves it absent. */
 export function lookupPath(path: readonly Label[], t: HashTree): LookupResult {
   if (path.length === 0) {

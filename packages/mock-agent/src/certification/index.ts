@@ -18,6 +18,7 @@ export {
   labeled,
   leaf,
   lookupPath,
+  lookupSubtree,
   pruned,
   witness,
 } from './hash-tree.ts';

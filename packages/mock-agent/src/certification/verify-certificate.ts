@@ -5,7 +5,7 @@
 // "Certification" and "Delegation").
 import { blsVerify, STATE_ROOT_DOMAIN } from './root-key.ts';
 import { CborTag, decode as cborDecode, SelfDescribed, type CborValue } from './cbor.ts';
-import { compareLabels, digest, hashTreeFromCbor, lookupPath, type HashTree } from './hash-tree.ts';
+import { compareLabels, digest, hashTreeFromCbor, lookupPath, lookupSubtree, type HashTree } from './hash-tree.ts';
 
 export type CertificateCheck =
   | { ok: true; tree: HashTree }
@@ -85,21 +85,6 @@ function subnetHoldsCanister(tree: HashTree, subnetId: Uint8Array, canisterId: U
     }
   }
   return false;
-}
-
-function lookupSubtree(path: readonly (Uint8Array | string)[], t: HashTree): HashTree | undefined {
-  let node: HashTree | undefined = t;
-  for (const label of path) {
-    node = node && child(typeof label === 'string' ? new TextEncoder().encode(label) : label, node);
-    if (!node) return undefined;
-  }
-  return node;
-}
-
-function child(label: Uint8Array, t: HashTree): HashTree | undefined {
-  if (t[0] === 2) return compareLabels(label, t[1]) === 0 ? t[2] : undefined;
-  if (t[0] === 1) return child(label, t[1]) ?? child(label, t[2]);
-  return undefined;
 }
 
 function collectLeaves(t: HashTree, out: Uint8Array[]): void {

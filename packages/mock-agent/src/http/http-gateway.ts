@@ -57,8 +57,18 @@ export interface GatewayRequest {
 }
 
 /** Serves browser requests from canisters' `http_request`. */
+type GatewayTypes = {
+  request: IDL.Type;
+  updateRequest: IDL.Type;
+  response: IDL.Type;
+  updateResponse: IDL.Type;
+  callbackTypes: { arg: IDL.Type[]; ret: IDL.Type[] };
+};
+
 export class HttpGateway {
   private readonly replica: Replica;
+  /** The http_request types of each installed module, parsed from its candid:service once. */
+  private readonly typesByModule = new WeakMap<object, GatewayTypes>();
 
   constructor(replica: Replica) {
     this.replica = replica;
@@ -101,7 +111,7 @@ export class HttpGateway {
     }
     const canister = this.replica.findCanister(canisterId);
     if (!canister) return plain(404, `Canister ${canisterId.toText()} not found`);
-    let types: ReturnType<HttpGateway['typesOf']>;
+    let types: GatewayTypes;
     try {
       types = this.typesOf(canisterId);
     } catch (e) {
@@ -151,13 +161,18 @@ export class HttpGateway {
   }
 
   /** The canister's own http_request types from candid:service, else the protocol's standard ones. */
-  private typesOf(canisterId: Principal): {
-    request: IDL.Type;
-    updateRequest: IDL.Type;
-    response: IDL.Type;
-    updateResponse: IDL.Type;
-    callbackTypes: { arg: IDL.Type[]; ret: IDL.Type[] };
-  } {
+  private typesOf(canisterId: Principal): GatewayTypes {
+    const module = this.replica.findCanister(canisterId)?.installedModule;
+    if (!module) return this.parseTypes(undefined);
+    let types = this.typesByModule.get(module);
+    if (!types) {
+      types = this.parseTypes(module);
+      this.typesByModule.set(module, types);
+    }
+    return types;
+  }
+
+  private parseTypes(module: { publicMetadata: ReadonlyMap<string, Uint8Array>; privateMetadata: ReadonlyMap<string, Uint8Array> } | undefined): GatewayTypes {
     const standard = {
       request: StandardTypes.request,
       updateRequest: StandardTypes.updateRequest,
@@ -166,7 +181,6 @@ export class HttpGateway {
       callbackTypes: { arg: [StreamingToken], ret: [StreamingCallbackResponse] },
     };
     // moc and dfx keep candid:service private by default; the gateway only types messages with it
-    const module = this.replica.findCanister(canisterId)?.installedModule;
     const source = module?.publicMetadata.get('candid:service') ?? module?.privateMetadata.get('candid:service');
     if (!source) return standard;
     let methods: Map<string, IDL.FuncClass>;

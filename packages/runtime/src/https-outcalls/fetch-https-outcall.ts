@@ -4,6 +4,7 @@
 // max_response_bytes and the canister's transform). A body longer than the limit is not read to
 // its end. Connection failures and timeouts answer SYS_TRANSIENT, as the IC's HTTP adapter does;
 // the adapter also adds no headers of its own and follows no redirects.
+import { concatBytes } from '../bytes.ts';
 import { RejectCode } from '../errors/reject-code.ts';
 import type { HttpOutcall, HttpOutcallAnswer } from './https-outcall-queue.ts';
 
@@ -53,13 +54,7 @@ async function readAtMost(response: Response, limit: bigint): Promise<Uint8Array
     total += BigInt(value.length);
   }
   await reader.cancel().catch(() => undefined);
-  const out = new Uint8Array(Number(total));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+  return concatBytes(...chunks);
 }
 
 function hostOf(url: string): string {

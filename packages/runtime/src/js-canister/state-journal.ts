@@ -405,9 +405,10 @@ function isPrincipal(v: object): boolean {
 
 /** An undo entry restoring the whole content of `target` as it is now. */
 function saveWhole(target: object): Undo {
-  if (target instanceof Map && Object.getPrototypeOf(target) === Map.prototype) return { kind: 'map', target, entries: [...target] };
-  if (target instanceof Set && Object.getPrototypeOf(target) === Set.prototype) return { kind: 'set', target, values: [...target] };
-  if (containerKind(target) === undefined) return { kind: 'opaque', target, copy: cloneState(target) };
+  const kind = containerKind(target);
+  if (kind === 'map') return { kind: 'map', target: target as Map<unknown, unknown>, entries: [...(target as Map<unknown, unknown>)] };
+  if (kind === 'set') return { kind: 'set', target: target as Set<unknown>, values: [...(target as Set<unknown>)] };
+  if (kind === undefined) return { kind: 'opaque', target, copy: cloneState(target) };
   const props: Array<[PropertyKey, PropertyDescriptor]> = [];
   for (const key of Reflect.ownKeys(target)) props.push([key, Object.getOwnPropertyDescriptor(target, key) as PropertyDescriptor]);
   return { kind: 'object', target: target as Container, props };

@@ -12,7 +12,7 @@
 import { Principal } from '@dfinity/principal';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { concatBytes, fromHex } from '../../bytes.ts';
+import { concatBytes, fromHex, toHex as hex } from '../../bytes.ts';
 import { defineCanister, type JsCanister } from '../js-canister.ts';
 import type { JsContext } from '../js-context.ts';
 import { INTERNET_IDENTITY_PAGE } from './internet-identity-page.ts';
@@ -98,7 +98,6 @@ interface IiState {
   signatures: Map<string, Uint8Array>;
 }
 
-const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 
 /** `replica.installJsCanister(internetIdentity())`; the user key and principal of an anchor per frontend. */
 export function internetIdentity(options: InternetIdentityOptions = {}): JsCanister & {

@@ -107,25 +107,6 @@ function unsupported(funcIndex: number, what: string): never {
   );
 }
 
-function typeCode(t: string): number {
-  switch (t) {
-    case 'i32':
-      return I32;
-    case 'i64':
-      return I64;
-    case 'f32':
-      return F32;
-    case 'f64':
-      return F64;
-    case 'v128':
-      return V128;
-    case 'funcref':
-      return FUNCREF;
-    default:
-      return EXTERNREF;
-  }
-}
-
 /** Slot numbering for scratch locals: (type, ordinal) -> index into a per-function table. */
 function slotKey(type: number, ordinal: number): number {
   let t: number;

@@ -189,9 +189,6 @@ class ValueParser {
   private isSym(v: string): boolean {
     return this.tok.kind === 'sym' && this.tok.value === v;
   }
-  private isId(v: string): boolean {
-    return this.tok.kind === 'id' && this.tok.value === v;
-  }
   private expect(v: string, what = `'${v}'`): Tok {
     if (!this.isSym(v)) this.fail(this.tok.at, what);
     return this.next();

@@ -2,7 +2,6 @@
 // HttpAgent with fetchRootKey calls a canister installed with the pic client, certificates verified.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { IDL } from '@dfinity/candid';
 import { Actor, HttpAgent } from '@dfinity/agent';
 import { PocketIc as PicClient } from '@dfinity/pic';
 import { counterIdl, motokoFixture } from '@mockic/fixtures';

@@ -7,7 +7,7 @@ import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { Ed25519KeyIdentity } from '@dfinity/identity';
 import { compileMotoko, counterIdl, motokoFixture, stableStoreIdl, timerIdl } from '@mockic/fixtures';
-import { PocketIc, SubnetStateType, type Actor } from '../src/index.ts';
+import { PocketIc, SubnetStateType } from '../src/index.ts';
 
 type IdlFactory = IDL.InterfaceFactory;
 

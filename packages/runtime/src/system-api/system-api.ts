@@ -3,7 +3,7 @@
 // forbidden call traps with a contract violation, as on the IC), then charges its instruction
 // overhead, then acts on the ExecutionState of the running message. Outside a message (no state set)
 // every call traps, so a stray call can never leak into another message.
-import { allowedContexts, contextName, isReplicated, type ApiContext } from './api-context.ts';
+import { allowedContexts, contextName, isReplicated } from './api-context.ts';
 import { apiOverhead } from './api-overhead.ts';
 import { ExecutionState, type OutgoingCall } from './execution-state.ts';
 import type { HeapView, InstructionMeter, StableMemoryAccess } from './host-interfaces.ts';

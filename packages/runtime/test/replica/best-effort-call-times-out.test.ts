@@ -2,7 +2,6 @@
 // answered by the system with SYS_UNKNOWN "Timeout expired"; the late real response is dropped.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Principal } from '@dfinity/principal';
 import { Replica, RejectCode } from '@mockic/runtime';
 import { watFixture } from '@mockic/fixtures';
 import { forwardArg, u64 } from '../support/proxy.ts';
